@@ -1,0 +1,177 @@
+"""Every environment variable Kho reads, parsed by typed functions (style.md rule 19).
+
+Nothing else in Kho reads ``os.environ`` for configuration. Each parser raises ``ConfigError`` naming the
+variable and the expected form, so a bad value stops start-up with one clear message.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+__all__ = [
+    "ConfigError",
+    "DatabaseConfig",
+    "get_bool",
+    "get_choice",
+    "get_int",
+    "get_list",
+    "parse_database_url",
+]
+
+DEFAULT_DATA_DIR = "./kho-data"
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value Kho cannot use; the message names it and the expected form."""
+
+
+def get_bool(name: str, default: bool, environ: dict[str, str] | None = None) -> bool:  # noqa: FBT001
+    """Read a yes/no variable: 1/true/yes/on or 0/false/no/off (any case)."""
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
+
+
+def get_int(name: str, default: int, environ: dict[str, str] | None = None, *, minimum: int = 0) -> int:
+    """Read a whole number not below ``minimum``."""
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
+def get_list(name: str, default: list[str], environ: dict[str, str] | None = None) -> list[str]:
+    """Read a comma-separated list; blank items are dropped."""
+    env = os.environ if environ is None else environ
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def get_choice(name: str, default: str, allowed: list[str], environ: dict[str, str] | None = None) -> str:
+    """Read one value out of ``allowed``."""
+    env = os.environ if environ is None else environ
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise ConfigError(f"{name}={raw!r}: expected one of {', '.join(allowed)}")
+    return raw
+
+
+def get_data_dir(environ: dict[str, str] | None = None) -> Path:
+    """The archive's data directory (``KHO_DATA_DIR``, default ``./kho-data``), made absolute."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("KHO_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
+
+
+def get_secret_key(data_dir: Path, environ: dict[str, str] | None = None) -> str:
+    """``KHO_SECRET_KEY``, else the key ``kho init`` wrote to ``<data_dir>/secret.key``, else ""."""
+    env = os.environ if environ is None else environ
+    value = (env.get("KHO_SECRET_KEY") or "").strip()
+    if value:
+        return value
+    key_file = data_dir / "secret.key"
+    try:
+        return key_file.read_text(encoding="ascii").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    """The parsed database choice; ``as_django()`` gives the ``DATABASES['default']`` entry."""
+
+    vendor: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+    def as_django(self) -> dict[str, Any]:
+        """Return the Django database settings for this configuration."""
+        if self.vendor == "sqlite":
+            return {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": self.name,
+                "OPTIONS": {
+                    # style.md rule 19: WAL, busy_timeout, IMMEDIATE transactions (no upgrade deadlocks).
+                    "transaction_mode": "IMMEDIATE",
+                    "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                    "init_command": (
+                        "PRAGMA journal_mode=WAL;"
+                        "PRAGMA synchronous=NORMAL;"
+                        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
+                        "PRAGMA foreign_keys=ON;"
+                    ),
+                },
+                "TEST": {"NAME": None},
+            }
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": self.name,
+            "USER": self.user,
+            "PASSWORD": self.password,
+            "HOST": self.host,
+            "PORT": self.port,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(self.options),
+        }
+
+
+def parse_database_url(url: str | None, data_dir: Path) -> DatabaseConfig:
+    """Parse ``KHO_DATABASE_URL``; empty means SQLite at ``<data_dir>/kho.sqlite3``.
+
+    Accepted forms: ``sqlite:///absolute/path.sqlite3``, ``sqlite:relative.sqlite3`` and
+    ``postgresql://user:password@host:port/dbname?sslmode=…`` (also ``postgres://``).
+    """
+    if not url or not url.strip():
+        return DatabaseConfig(vendor="sqlite", name=str(data_dir / "kho.sqlite3"))
+    parts = urlsplit(url.strip())
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path or parts.netloc)
+        if not path:
+            raise ConfigError(f"KHO_DATABASE_URL={url!r}: a sqlite URL needs a file path")
+        return DatabaseConfig(vendor="sqlite", name=str(Path(path).expanduser()))
+    if parts.scheme in {"postgresql", "postgres", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError(f"KHO_DATABASE_URL={url!r}: name the database after the host, e.g. …/kho")
+        options = tuple(
+            (key, value) for key, _, value in (item.partition("=") for item in parts.query.split("&") if item)
+        )
+        return DatabaseConfig(
+            vendor="postgresql",
+            name=name,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            host=parts.hostname or "",
+            port=str(parts.port or ""),
+            options=options,
+        )
+    raise ConfigError(
+        f"KHO_DATABASE_URL={url!r}: unsupported scheme {parts.scheme!r}; use sqlite:///… or postgresql://…"
+    )

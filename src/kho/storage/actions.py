@@ -1,0 +1,170 @@
+"""Storage actions: fixity checking and sweeping orphans (style.md rules 1, 2, 18).
+
+Both write one event per object they judge, inside the same transaction as their bookkeeping.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kho.audit import log
+from kho.audit.vocabulary import EventType, Outcome
+from kho.storage.cas import ObjectMissingError, hash_stream
+from kho.storage.models import Blob
+from kho.storage.store import get_store
+
+BATCH = 200
+SWEEP_GRACE_SECONDS = 3600
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class FixityProblem:
+    """One object that failed its fixity check."""
+
+    digest: str
+    kind: str  # "mismatch" or "missing"
+    actual: str | None
+    used_by: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"digest": self.digest, "kind": self.kind, "actual": self.actual, "used_by": self.used_by}
+
+
+@dataclass(slots=True)
+class FixityReport:
+    """What a fixity run found (style.md rule 13: reports are data)."""
+
+    checked: int = 0
+    ok: int = 0
+    bytes: int = 0
+    problems: list[FixityProblem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "checked": self.checked,
+            "ok": self.ok,
+            "bytes": self.bytes,
+            "mismatched": sum(1 for p in self.problems if p.kind == "mismatch"),
+            "missing": sum(1 for p in self.problems if p.kind == "missing"),
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+class FixityCheckAction:
+    """Re-hash stored objects, record a fixity event for each and report every problem.
+
+    ``sample`` picks that many objects at random; otherwise all are checked. Never stops at the first
+    problem.
+    """
+
+    def __init__(self, *, sample: int | None = None, agent: str = log.SYSTEM_AGENT) -> None:
+        self.sample = sample
+        self.agent = agent
+
+    def selected_ids(self) -> list[int]:
+        """IDs of the blobs to check, in storage order."""
+        ids = list(Blob.objects.order_by("id").values_list("id", flat=True))
+        if self.sample is not None and self.sample < len(ids):
+            ids = sorted(random.SystemRandom().sample(ids, self.sample))
+        return ids
+
+    def execute(self, progress: Progress | None = None) -> FixityReport:
+        """Run the check; ``progress`` is called with the number of bytes done after each object."""
+        report = FixityReport()
+        for chunk in _chunks(self.selected_ids(), BATCH):
+            with transaction.atomic():
+                for blob in Blob.objects.filter(id__in=chunk).order_by("id"):
+                    self._check_one(blob, report)
+                    if progress:
+                        progress(blob.size)
+        return report
+
+    def _check_one(self, blob: Blob, report: FixityReport) -> None:
+        store = get_store()
+        actual: str | None
+        try:
+            with store.open(blob.digest) as stream:
+                actual, size = hash_stream(stream)
+        except ObjectMissingError:
+            actual, size = None, 0
+        ok = actual == blob.digest
+        report.checked += 1
+        report.bytes += size
+        if ok:
+            report.ok += 1
+        else:
+            used_by = [f"{o.document.doc_code}:{o.role}" for o in blob.digital_objects.select_related("document")]
+            report.problems.append(
+                FixityProblem(blob.digest, "missing" if actual is None else "mismatch", actual, used_by)
+            )
+        now = timezone.now()
+        Blob.objects.filter(pk=blob.pk).update(last_fixity_at=now, last_fixity_ok=ok)
+        log.append(
+            EventType.FIXITY_CHECK,
+            outcome=Outcome.SUCCESS if ok else Outcome.FAILURE,
+            agent=self.agent,
+            object_type="blob",
+            object_id=blob.digest,
+            detail="" if ok else ("object missing" if actual is None else f"content hashes to {actual}"),
+            data={"expected": blob.digest, "actual": actual, "size": size},
+        )
+
+
+@dataclass(slots=True)
+class SweepReport:
+    """Objects and temporary files removed by a sweep."""
+
+    orphans: list[str] = field(default_factory=list)
+    temporaries: int = 0
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"orphans": self.orphans, "temporaries": self.temporaries, "dry_run": self.dry_run}
+
+
+class SweepStorageAction:
+    """Remove stored objects that no Blob row names, and stale temporary files (older than the grace)."""
+
+    def __init__(self, *, grace_seconds: float = SWEEP_GRACE_SECONDS, dry_run: bool = False) -> None:
+        self.grace_seconds = grace_seconds
+        self.dry_run = dry_run
+
+    def execute(self) -> SweepReport:
+        """Sweep and record one event per removed orphan."""
+        store = get_store()
+        report = SweepReport(dry_run=self.dry_run)
+        cutoff = timezone.now().timestamp() - self.grace_seconds
+        for digest, path in store.iter_digests():
+            if path.stat().st_mtime >= cutoff or Blob.objects.filter(digest=digest).exists():
+                continue
+            report.orphans.append(digest)
+            if not self.dry_run:
+                with transaction.atomic():
+                    store.delete(digest)
+                    log.append(
+                        EventType.STORAGE_SWEEP,
+                        object_type="blob",
+                        object_id=digest,
+                        detail="orphan object removed",
+                    )
+        for tmp in store.stale_temporaries(self.grace_seconds):
+            report.temporaries += 1
+            if not self.dry_run:
+                tmp.unlink(missing_ok=True)
+        return report
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

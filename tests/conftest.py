@@ -1,0 +1,80 @@
+"""Shared fixtures: an isolated data directory per test and an in-process ``kho`` runner.
+
+The same suite runs on SQLite (default) and on PostgreSQL (``KHO_DATABASE_URL=postgresql://…``),
+style.md rule 25.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kho.storage.store import _store_for
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+TESTDATA = SHARED / "testdata"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, settings: Any) -> Iterator[Path]:
+    """Point the object store at a fresh directory for every test."""
+    root = tmp_path / "kho-data"
+    (root / "objects").mkdir(parents=True)
+    settings.DATA_DIR = root
+    settings.OBJECT_STORE_DIR = root / "objects"
+    _store_for.cache_clear()
+    yield root
+    _store_for.cache_clear()
+
+
+@dataclass
+class KhoResult:
+    """What one ``kho`` invocation returned."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        """Parse stdout as JSON."""
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def kho(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run ``kho ARGS…`` in this process (on the test database) and return code, stdout, stderr."""
+    from kho.cli import main
+    from kho.core import command
+
+    # The CLI closes its connections when done; in-process that would end the test's transaction.
+    monkeypatch.setattr(command.connections, "close_all", lambda: None)
+
+    def run(*args: str) -> KhoResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return KhoResult(code, captured.out, captured.err)
+
+    return run
+
+
+def kho_subprocess(args: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kho ARGS…`` in a child process with ``env`` added to the environment."""
+    full_env = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, "-m", "kho", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        **kwargs,
+    )
