@@ -168,7 +168,7 @@ def parse_database_url(url: str | None, data_dir: Path) -> DatabaseConfig:
             name=name,
             user=unquote(parts.username or ""),
             password=unquote(parts.password or ""),
-            host=parts.hostname or "",
+            host=unquote(parts.hostname or ""),
             port=str(parts.port or ""),
             options=options,
         )

@@ -30,7 +30,7 @@ class Command(KhoCommand):
         errors = [m for m in found if m.level >= checks.ERROR]
         rows = [
             {
-                "id": m.id,
+                "id": str(m.id),
                 "level": "error" if m.level >= checks.ERROR else "warning",
                 "message": str(m.msg),
                 "fix": str(m.hint or ""),
