@@ -1,6 +1,7 @@
-"""The demo archive: a province, a district that ends operations and its communes, with fonds, records and
-born-digital documents generated here (no file is shipped). ``kho demo`` loads it once; later runs only
-print how to sign in.
+"""The demo archive, generated here: no file is shipped.
+
+A province, a district that ends operations and its communes, with fonds, records and born-digital
+documents. ``kho demo`` loads it once; later runs only print how to sign in.
 """
 
 from __future__ import annotations

@@ -30,40 +30,56 @@ def user_agent(user: Any) -> str:
     return f"user:{user.get_username()}"
 
 
-def append(
-    event_type: EventType,
-    *,
-    outcome: Outcome = Outcome.SUCCESS,
-    agent: str = SYSTEM_AGENT,
-    object_type: str = "",
-    object_id: str = "",
-    detail: str = "",
-    data: dict[str, Any] | None = None,
-) -> Event:
-    """Append one event to the chain and return it.
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append: the fields the caller chooses (sequence, time and hashes are added by the log)."""
 
-    Locks the chain head for the rest of the surrounding transaction (on SQLite the IMMEDIATE transaction
-    already holds the write lock), so concurrent appends cannot fork the chain.
+    event_type: EventType
+    outcome: Outcome = Outcome.SUCCESS
+    agent: str = SYSTEM_AGENT
+    object_type: str = ""
+    object_id: str = ""
+    detail: str = ""
+    data: dict[str, Any] | None = None
+
+
+def append(event_type: EventType, **fields: Any) -> Event:
+    """Append one event (fields as in ``NewEvent``) to the chain and return it."""
+    return append_many([NewEvent(event_type, **fields)])[0]
+
+
+def append_many(new_events: list[NewEvent]) -> list[Event]:
+    """Append events in order, locking the chain head once, and return the stored rows.
+
+    Must run inside the caller's transaction so events commit with the change they record. The head lock
+    (on SQLite the IMMEDIATE transaction's write lock) stops concurrent appends from forking the chain.
     """
+    if not new_events:
+        return []
     with transaction.atomic():
         head = _locked_head()
-        event = Event(
-            seq=head.seq + 1,
-            event_type=event_type.value,
-            outcome=outcome.value,
-            agent=agent[:200],
-            object_type=object_type,
-            object_id=str(object_id)[:100],
-            detail=detail,
-            data=canonical_json(data or {}),
-            occurred_at=timezone.now(),
-            prev_hash=head.hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
+        seq, prev_hash, rows = head.seq, head.hash, []
+        now = timezone.now()
+        for new in new_events:
+            seq += 1
+            event = Event(
+                seq=seq,
+                event_type=new.event_type.value,
+                outcome=new.outcome.value,
+                agent=new.agent[:200],
+                object_type=new.object_type,
+                object_id=str(new.object_id)[:100],
+                detail=new.detail,
+                data=canonical_json(new.data or {}),
+                occurred_at=now,
+                prev_hash=prev_hash,
+            )
+            event.hash = prev_hash = event.compute_hash()
+            rows.append(event)
+        Event.objects.bulk_create(rows)
+        head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
-    return event
+    return rows
 
 
 def _locked_head() -> ChainHead:

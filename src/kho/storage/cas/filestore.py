@@ -70,7 +70,7 @@ class FileStore:
     def open(self, digest: str) -> BinaryIO:
         """Open a stored object for reading; raise ``ObjectMissingError`` when it is absent."""
         try:
-            return self.path_for(digest).open("rb")
+            return self.path_for(digest).open("rb", buffering=0)
         except FileNotFoundError:
             raise ObjectMissingError(f"object {digest} is missing from {self.root}") from None
 
