@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import random
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +98,9 @@ class FixityCheckAction:
         return report
 
     def _record(self, blobs: list[Blob], results: list[tuple[str | None, int]], report: FixityReport) -> None:
-        events, good, bad = [], [], []
+        events: list[log.NewEvent] = []
+        good: list[int] = []
+        bad: list[int] = []
         for blob, (actual, size) in zip(blobs, results, strict=True):
             ok = actual == blob.digest
             report.checked += 1
