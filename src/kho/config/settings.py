@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "kho.records",
     "kho.storage",
     "kho.ingest",
+    "kho.access",
+    "kho.search",
 ]
 
 MIDDLEWARE = [
