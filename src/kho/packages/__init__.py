@@ -1,0 +1,1 @@
+"""Archival packages: pure formats (``formats/``) and, later, the Django glue for export/import."""
