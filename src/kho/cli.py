@@ -19,6 +19,8 @@ KHO_COMMANDS: dict[str, str] = {
     "import": "Nhập cơ quan, hồ sơ từ XLSX/CSV / import agencies or records",
     "export": "Xuất mục lục hồ sơ / export inventories",
     "ingest": "Lưu tài liệu điện tử gốc / store born-digital documents",
+    "digitize": "Số hóa bản quét thành PDF/A-2b có OCR / digitize scans",
+    "inspect": "Xem siêu dữ liệu đọc từ tệp, không lưu / inspect files without storing",
     "fixity": "Kiểm tra toàn vẹn dữ liệu / check stored objects",
     "storage": "Quản lý kho đối tượng (sweep) / object store maintenance",
     "audit": "Kiểm tra chuỗi nhật ký sự kiện / verify the event log",

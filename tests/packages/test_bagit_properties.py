@@ -32,7 +32,9 @@ _component = (
         st.text(st.sampled_from(" %\r\n0aAdD25ơđ~*\t"), min_size=1, max_size=8),
     )
     .map(nfc)
-    .filter(lambda s: s not in (".", "..") and "/" not in s and len(s.encode()) <= 200)
+    # What safe_join refuses by design (Windows separators and drives, home shortcuts) is not a valid name.
+    .filter(lambda s: s not in (".", "..") and "/" not in s and "\\" not in s and not s.startswith("~")
+            and not (len(s) > 1 and s[1] == ":") and len(s.encode()) <= 200)
 )
 _relpath = st.lists(_component, min_size=1, max_size=3).map("/".join)
 

@@ -108,6 +108,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 KHO_MIN_DPI = env.get_int("KHO_MIN_DPI", 200, minimum=72)
 KHO_OCR_LANGUAGE = os.environ.get("KHO_OCR_LANGUAGE", "vie")
 KHO_INGEST_MAX_BYTES = env.get_int("KHO_INGEST_MAX_BYTES", 2 * 1024**3, minimum=1)
+KHO_OCR_ENGINE = env.get_choice("KHO_OCR_ENGINE", "ocrmypdf", ["ocrmypdf", "recorded"])
+KHO_OCR_RECORDINGS = Path(os.environ.get("KHO_OCR_RECORDINGS") or DATA_DIR / "ocr-recordings")
+KHO_OCR_PAGE_TIMEOUT = env.get_int("KHO_OCR_PAGE_TIMEOUT", 120, minimum=5)
 
 LOGGING = {
     "version": 1,

@@ -189,7 +189,7 @@ class Document(TimeStampedModel):
     description = models.TextField(_("ghi chú"), max_length=500, blank=True, help_text="description")
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
-    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=10, blank=True)
+    signer_authority = models.CharField(_("thẩm quyền ký"), max_length=200, blank=True)
     secrecy_level = models.PositiveSmallIntegerField(_("độ mật"), choices=c.SECRECY_CHOICES, default=0)
     urgency = models.CharField(_("độ khẩn"), max_length=16, choices=c.URGENCY_CHOICES, blank=True)
     copy_type = models.CharField(_("loại bản"), max_length=12, choices=c.CopyType.choices, default=c.CopyType.MASTER)
