@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.core"]
+BENCHMARKS = ["bench.core", "bench.pipeline"]
 
 
 def main() -> int:

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   python3-venv python3-dev build-essential gettext
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng ghostscript unpaper pngquant qpdf poppler-utils
-  fonts-noto-core fonts-liberation fonts-dejavu-core
+  fonts-noto-core fonts-liberation fonts-liberation2 fonts-dejavu-core
   libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
   chromium
   postgresql postgresql-contrib

@@ -23,9 +23,17 @@ class Command(KhoCommand):
         data_dir = Path(settings.DATA_DIR)
         created = load_demo(data_dir)
         user, password = ensure_admin(data_dir)
-        data = {"ok": True, "created": created, "url": "http://127.0.0.1:8000/", "username": user,
-                "password": password}
-        self.emit(data, lambda: self.say(
-            _("Kho mẫu %(state)s. Mở %(url)s và đăng nhập: tài khoản “%(user)s”, mật khẩu “%(password)s”.")
-            % {"state": _("đã tạo") if created else _("đã có sẵn"), "url": data["url"], "user": user,
-               "password": password}, self.style.SUCCESS))
+        data = {"ok": True, "created": created, "url": "http://127.0.0.1:8000/", "username": user, "password": password}
+        self.emit(
+            data,
+            lambda: self.say(
+                _("Kho mẫu %(state)s. Mở %(url)s và đăng nhập: tài khoản “%(user)s”, mật khẩu “%(password)s”.")
+                % {
+                    "state": _("đã tạo") if created else _("đã có sẵn"),
+                    "url": data["url"],
+                    "user": user,
+                    "password": password,
+                },
+                self.style.SUCCESS,
+            ),
+        )

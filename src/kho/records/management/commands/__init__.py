@@ -1,0 +1,1 @@
+"""``kho import`` (import_data) and ``kho export`` (export_data)."""
