@@ -21,26 +21,18 @@ from kho.audit.vocabulary import EventType
 from kho.core.exceptions import BadInputError, ConflictError, NotFoundError
 from kho.core.naturalsort import natural_key
 from kho.core.text import clean, nfc
+from kho.ingest.metadata import MEDIA_TYPES
+from kho.ingest.stages.identify import sniff_format
 from kho.records.choices import ObjectRole
 from kho.records.models import DigitalObject, Document, Record
 from kho.storage.cas import hash_file
 from kho.storage.store import put_path
 
-# Magic bytes -> media type of what born-digital ingest accepts.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-)
-
 
 def sniff_media_type(path: Path) -> str | None:
     """The media type of a supported file from its first bytes, or None."""
-    with path.open("rb") as stream:
-        head = stream.read(16)
-    return next((media for magic, media in _MAGIC if head.startswith(magic)), None)
+    found = sniff_format(path)
+    return MEDIA_TYPES[found.value] if found else None
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

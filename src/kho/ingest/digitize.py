@@ -128,7 +128,7 @@ def plan_paths(record_code: str, paths: Iterable[Path]) -> list[PlannedDocument]
                     for p in path.iterdir()
                     if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES and not p.name.startswith(".")
                 ),
-                key=lambda p: natural_key(p.name),
+                key=natural_key,
             )
             planned.append(PlannedDocument(record_code, tuple(pages), path))
         elif path.is_file():

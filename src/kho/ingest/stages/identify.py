@@ -6,7 +6,6 @@ any pixel is decoded, so a hostile or broken file costs a few header reads.
 
 from __future__ import annotations
 
-import re
 import struct
 import warnings
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, UnidentifiedImageError
 
-from kho.core.text import nfc
+from kho.core.naturalsort import natural_key
 from kho.ingest.stages._pdftext import page_texts
 from kho.ingest.stages.context import DigitizeOptions, DocContext
 from kho.ingest.stages.errors import (
@@ -99,19 +98,6 @@ class SourceDocument:
     def is_pdf(self) -> bool:
         """Whether the source is one PDF file."""
         return self.format is SourceFormat.PDF
-
-
-def natural_key(path: Path) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders file names as people do: ``page2`` before ``page10``.
-
-    Names are compared NFC-normalised and case-folded; runs of ASCII digits compare as numbers.
-    The full name is the last element so that ``p01`` and ``p1`` still sort deterministically.
-    """
-    name = nfc(path.name).casefold()
-    parts = re.split(r"([0-9]+)", name)
-    key: list[tuple[int, int | str]] = [(0, int(p)) if p.isdigit() else (1, p) for p in parts if p]
-    key.append((2, path.name))
-    return tuple(key)
 
 
 def sniff_format(path: Path) -> SourceFormat | None:
