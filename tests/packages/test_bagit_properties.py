@@ -33,8 +33,16 @@ _component = (
     )
     .map(nfc)
     # What safe_join refuses by design (Windows separators and drives, home shortcuts) is not a valid name.
-    .filter(lambda s: s not in (".", "..") and "/" not in s and "\\" not in s and not s.startswith("~")
-            and not (len(s) > 1 and s[1] == ":") and len(s.encode()) <= 200)
+    .filter(
+        lambda s: (
+            s not in (".", "..")
+            and "/" not in s
+            and "\\" not in s
+            and not s.startswith("~")
+            and not (len(s) > 1 and s[1] == ":")
+            and len(s.encode()) <= 200
+        )
+    )
 )
 _relpath = st.lists(_component, min_size=1, max_size=3).map("/".join)
 

@@ -56,6 +56,7 @@ class PlannedDocument:
     paths: tuple[Path, ...]
     source: Path | None = None
     order: int | None = None
+    filenames: tuple[str, ...] | None = None  # names to record for the master scans (default: the paths' names)
     record: Record | None = None
     digests: tuple[str, ...] = ()
 
@@ -229,7 +230,7 @@ class DigitizeBatchAction:
                 reason=_("tài liệu TUYỆT MẬT: không được số hóa, không lưu gì"),
             )
         assert doc.record is not None  # noqa: S101 - set by check()
-        doc_code = store_result(doc.record, result, order=doc.order, agent=self.agent)
+        doc_code = store_result(doc.record, result, order=doc.order, agent=self.agent, filenames=doc.filenames)
         return DocumentOutcome(
             label,
             "digitized",

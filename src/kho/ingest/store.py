@@ -61,9 +61,20 @@ def _events(doc_code: str, result: DocumentResult, agent: str, digests: list[str
     ]
 
 
-def store_result(record: Record, result: DocumentResult, *, order: int | None, agent: str) -> str:
-    """Write the masters, access copy and text, then the document and its events; return its doc code."""
-    masters = [(path, put_path(path)[0]) for path in result.source.files]
+def store_result(
+    record: Record,
+    result: DocumentResult,
+    *,
+    order: int | None,
+    agent: str,
+    filenames: tuple[str, ...] | None = None,
+) -> str:
+    """Write the masters, access copy and text, then the document and its events; return its doc code.
+
+    ``filenames`` names the master scans when their paths do not (uploads are read from the object store).
+    """
+    names = filenames if filenames and len(filenames) == len(result.source.files) else None
+    masters = [(Path(names[i]) if names else path, put_path(path)[0]) for i, path in enumerate(result.source.files)]
     access = put_path(result.pdfa)[0] if result.pdfa else None
     text = put_blob(io.BytesIO(result.text.encode("utf-8")))[0]
     master_type = MEDIA_TYPES.get(str(result.source.format), "application/octet-stream")

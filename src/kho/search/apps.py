@@ -11,3 +11,9 @@ class SearchConfig(AppConfig):
     name = "kho.search"
     label = "search"
     verbose_name = "Tìm kiếm"
+
+    def ready(self) -> None:
+        """Connect the receivers that enqueue re-indexing after a commit."""
+        from kho.search import signals
+
+        signals.connect()

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-from kho.ingest.extract._text import Line, fold_same_length
+from kho.ingest.extract._text import Line, flatten, fold_same_length
 
 _DIGITS = "[0-9oli]"
 # On folded text.
@@ -130,26 +130,6 @@ def _header_date_confidence(printed: str, match: re.Match[str]) -> float:
     return confidence
 
 
-class _Flat(NamedTuple):
-    text: str
-    folded: str
-    line_starts: list[int]
-
-
-def _flatten(lines: list[Line]) -> _Flat:
-    """Join lines with spaces; a separator becomes `` | `` so a place never reaches across table cells."""
-    texts: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    for line in lines:
-        piece = line.text or "|"
-        starts.append(offset)
-        texts.append(piece)
-        offset += len(piece) + 1
-    text = " ".join(texts)
-    return _Flat(text, fold_same_length(text), starts)
-
-
 def _is_place_prefix(line_prefix: str, previous: str, rest_of_line: str) -> bool:
     """Tell the header date (``Hà Nội, ngày …`` or ``Hà Nội ngày …``) from a body sentence with a date.
 
@@ -169,7 +149,7 @@ def _is_place_prefix(line_prefix: str, previous: str, rest_of_line: str) -> bool
 def find_place_date(lines: list[Line], body_start: int) -> PlaceDate:
     """Find the place-date line of the header (``Hà Nội, ngày 10 tháng 4 năm 2025``).
 
-    The header is searched as one string, so a date wrapped over lines (``… năm\n2025``) is found too.
+    The header is searched as one string, so a date wrapped over two lines (``… năm`` / ``2025``) is found.
 
     Args:
         lines: the document lines.
@@ -179,14 +159,14 @@ def find_place_date(lines: list[Line], body_start: int) -> PlaceDate:
         The place and ISO date (either may be None) with their confidences.
     """
     limit = min(len(lines), body_start + 2, _HEADER_LINES)
-    flat = _flatten(lines[: limit + 2])
+    flat = flatten(lines[: limit + 2], separator="|")
     end = flat.line_starts[limit] if limit < len(flat.line_starts) else len(flat.text)
     for match in _HEADER_DATE.finditer(flat.folded, 0, end):
         day, month, year = (int(match.group(name).translate(_DIGIT_FIXES)) for name in ("d", "m", "y"))
         date = iso_date(year, month, day)
         if date is None:
             continue
-        line = max(index for index, start in enumerate(flat.line_starts) if start <= match.start())
+        line = flat.line_at(match.start())
         line_start = flat.line_starts[line]
         line_end = flat.line_starts[line + 1] if line + 1 < len(flat.line_starts) else len(flat.text)
         previous = flat.text[flat.line_starts[line - 1] : line_start] if line else ""

@@ -68,7 +68,7 @@ class Summary(NamedTuple):
 
 
 def is_body_start(line: Line) -> bool:
-    """True for the first line of the body: ``Căn cứ…``, ``Kính gửi:``, ``Thực hiện…``, ``Điều 1.``…"""
+    """Tell whether ``line`` starts the body (``Căn cứ…``, ``Kính gửi:``, ``Thực hiện…``, ``Điều 1.``…)."""
     if line.is_separator or is_upper(line.text):
         return False
     match = _BODY_START.match(line.folded)
@@ -95,7 +95,7 @@ def _left_column(lines: list[Line], stop: int) -> list[str]:
             continue
         cut = _MOTTO.search(line.folded)
         text = line.text[: cut.start()] if cut else line.text
-        text = collapse(text.replace("*", " "))
+        text = collapse(text)
         if text and is_upper(text) and stamp_of(text) is None:
             texts.append(text)
     return texts
@@ -174,7 +174,7 @@ def _vv_continuation(lines: list[Line], start: int, first: str) -> str:
     return " ".join(parts)
 
 
-def _summary_stop(line: Line, parts: list[str], upper_mode: bool | None, first_bold: bool) -> bool:
+def _summary_stop(line: Line, parts: list[str], *, upper_mode: bool | None, first_bold: bool) -> bool:
     if is_body_start(line) or _MOTTO.search(line.folded) or re.match(r"\w+( \w+)?\s?:$", line.folded):
         return True
     if parts and line.bold and not first_bold:
@@ -199,7 +199,7 @@ def _type_summary(lines: list[Line], index: int, rest: str) -> str | None:
             if parts:
                 break
             continue
-        if _summary_stop(line, parts, upper_mode, first_bold):
+        if _summary_stop(line, parts, upper_mode=upper_mode, first_bold=first_bold):
             break
         if not parts:
             upper_mode, first_bold = is_upper(line.text), line.bold

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kho.ingest.extract._text import Line
+from kho.ingest.extract._text import Line, flatten
 from kho.ingest.extract._types import symbol_has_lost_accent
 
 # On folded text: "so", "so:", "s6", "s0 :", "s&" at a word start, followed by the number.
@@ -37,28 +37,6 @@ class NumberSymbol(NamedTuple):
     number_symbol: str
     confidence: float
     line_index: int
-
-
-def _flatten(lines: list[Line], limit: int) -> tuple[str, str, list[int]]:
-    """Join the first ``limit`` lines with spaces; return text, folded text and each line's start offset."""
-    texts: list[str] = []
-    folds: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    for line in lines[:limit]:
-        starts.append(offset)
-        texts.append(line.text)
-        folds.append(line.folded)
-        offset += len(line.text) + 1
-    return " ".join(texts), " ".join(folds), starts
-
-
-def _line_at(starts: list[int], offset: int) -> int:
-    index = 0
-    for i, start in enumerate(starts):
-        if start <= offset:
-            index = i
-    return index
 
 
 def parse_number_symbol(text: str) -> tuple[str, str, bool] | None:
@@ -94,7 +72,8 @@ def find_number_symbol(lines: list[Line], body_start: int) -> NumberSymbol | Non
         The number/symbol, or None when the header has no ``Số`` label followed by a symbol.
     """
     limit = min(len(lines), body_start + 2, _HEADER_LINES)
-    text, folded, starts = _flatten(lines, limit)
+    flat = flatten(lines[:limit])
+    text, folded = flat.text, flat.folded
     for prefix in _PREFIX.finditer(folded):
         if text[prefix.start()] != "S":
             continue  # the label is "Số"; a lower-case "số" is a citation in a sentence
@@ -110,5 +89,5 @@ def find_number_symbol(lines: list[Line], body_start: int) -> NumberSymbol | Non
             confidence = min(confidence, 0.7)
         if symbol_has_lost_accent(symbol):
             confidence = min(confidence, 0.6)
-        return NumberSymbol(number, symbol, confidence, _line_at(starts, prefix.start()))
+        return NumberSymbol(number, symbol, confidence, flat.line_at(prefix.start()))
     return None

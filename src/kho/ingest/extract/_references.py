@@ -1,6 +1,8 @@
-"""Cited documents: ``Công văn số 64-CV/TW, ngày 10/4/2025 của Ban Bí thư``, ``Nghị định số 30/2020/NĐ-CP ngày
-05 tháng 3 năm 2020 của Chính phủ``, Party dates ``ngày 06-3-2009`` and the English rendering ``Official
-Dispatch No. 64-CV/TW, dated April 10, 2025``.
+"""Cited documents: number/symbol, type, date and issuer of each document a text refers to.
+
+Forms: ``Công văn số 64-CV/TW, ngày 10/4/2025 của Ban Bí thư``, ``Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3
+năm 2020 của Chính phủ``, Party dates ``ngày 06-3-2009`` and the English rendering ``Official Dispatch
+No. 64-CV/TW, dated April 10, 2025``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from kho.core.text import fold_vi
 from kho.ingest.extract._dates import parse_date_at
 from kho.ingest.extract._header import find_body_start
 from kho.ingest.extract._numbers import find_number_symbol
-from kho.ingest.extract._text import Line, fold_same_length, prepare
+from kho.ingest.extract._text import Line, flatten, fold_same_length, prepare
 from kho.ingest.extract._types import type_by_name, type_from_symbol
 
 _SEG = r"[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:\.[A-Za-zĐđ0-9&]+)*"
@@ -78,10 +80,6 @@ class Reference:
     doc_type: str | None
     date: str | None
     issuer: str | None
-
-
-def _flatten(lines: list[Line]) -> str:
-    return " ".join(line.text for line in lines if not line.is_separator)
 
 
 def _cited_type(folded_before: str, number_symbol: str) -> str | None:
@@ -171,9 +169,9 @@ def extract_references(text: str, own_number_symbol: str | None = None) -> list[
     if own_number_symbol is None:
         own = find_number_symbol(lines, find_body_start(lines))
         own_number_symbol = own.number_symbol if own else None
-    return _references_in(_flatten(lines), own_number_symbol)
+    return _references_in(flatten(lines).text, own_number_symbol)
 
 
 def references_from_lines(lines: list[Line], own_number_symbol: str | None) -> list[Reference]:
     """Like :func:`extract_references` for already prepared lines (used by the metadata extractor)."""
-    return _references_in(_flatten(lines), own_number_symbol)
+    return _references_in(flatten(lines).text, own_number_symbol)

@@ -1,5 +1,6 @@
-"""Signature block: authority (``TM.``, ``KT.``, ``TL.``, ``TUQ.``, ``Q.``; Party ``T/M``, ``K/T``, ``T/L``),
-position (title) and the signer's name.
+"""Signature block: authority, position (title) and the signer's name.
+
+Authorities: ``TM.``, ``KT.``, ``TL.``, ``TUQ.``, ``Q.``; Party ``T/M``, ``K/T``, ``T/L``.
 
 Layout (standards.md §5): authority line(s), then the position in upper case, then the full name, often after
 ``(Đã ký)`` or a blank space left for the signature. The block sits next to the ``Nơi nhận`` list, before any
@@ -30,13 +31,18 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 _HONORIFIC = re.compile(r"^(?:(?:dai|thuong|trung|thieu)\s(?:tuong|ta|uy)\s|(?:(?:gs|pgs|ts|ths|bs|ks|ls|tskh)\.\s?)+)")
 _SURNAMES = {
     "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo",
-    "duong", "ly", "mai", "dinh", "truong", "lam", "phung", "cao", "ta", "dao", "ha", "luong", "au", "manh",
-    "trinh", "doan", "vuong", "tong", "chu", "hua", "thai", "luu", "quach", "kieu", "trieu", "nong", "lo",
-    "khuat", "tieu", "giang", "la", "lai", "son", "thach", "danh", "kim", "dieu", "ninh", "bach", "quan",
-    "ton", "nghiem", "diep", "mac", "hau", "chau", "tang", "lu", "lang", "thieu", "khong", "an", "bien", "cu", "khuc", "ong", "ung", "cam", "vi", "yen", "mong",
+    "duong", "ly", "mai", "dinh", "truong", "lam", "phung", "cao", "ta", "dao", "ha", "luong", "au",
+    "manh", "trinh", "doan", "vuong", "tong", "chu", "hua", "thai", "luu", "quach", "kieu", "trieu",
+    "nong", "lo", "khuat", "tieu", "giang", "la", "lai", "son", "thach", "danh", "kim", "dieu", "ninh",
+    "bach", "quan", "ton", "nghiem", "diep", "mac", "hau", "chau", "tang", "lu", "lang", "thieu", "khong",
+    "an", "bien", "cu", "khuc", "ong", "ung", "cam", "vi", "yen", "mong",
 }  # fmt: skip
 _NOT_NAME = {"nhu", "noi", "kinh", "luu", "ban", "so", "bo", "cuc", "uy", "phong", "van", "trung", "tinh"}
 _MAX_BLOCK_LINES = 10
+_MAX_BLOCK_CHARS = 90
+_MIN_NAME_WORDS = 2
+_MAX_NAME_WORDS = 6
+_UPPER_NAME_SCORE = 0.6
 _MAX_RIGHT_UPPER = 60
 _MAX_RIGHT_CHARS = 80
 _RIGHT_NAME_SCORE = 0.9
@@ -63,7 +69,7 @@ def _name_score(text: str) -> float:
     """0 when ``text`` is not a person's name, else a confidence that it is one."""
     text = _strip_honorific(text)
     words = text.split()
-    if not 2 <= len(words) <= 6 or any(not word.isalpha() for word in words):  # noqa: PLR2004
+    if not _MIN_NAME_WORDS <= len(words) <= _MAX_NAME_WORDS or not all(word.isalpha() for word in words):
         return 0.0
     first = fold_vi(words[0])
     if first in _NOT_NAME:
@@ -71,7 +77,7 @@ def _name_score(text: str) -> float:
     if all(word[0].isupper() and (len(word) == 1 or word[1:].islower()) for word in words):
         return 0.9 if first in _SURNAMES else 0.7
     if is_upper(text) and first in _SURNAMES and not _POSITION_ANY.search(fold_vi(text)):
-        return 0.6
+        return _UPPER_NAME_SCORE
     return 0.0
 
 
@@ -80,7 +86,7 @@ def _clean_name(text: str) -> str:
 
 
 def _is_block_line(line: Line) -> bool:
-    return is_upper(line.text) and _name_score(line.text) < 0.6 and len(line.text) <= 90  # noqa: PLR2004
+    return is_upper(line.text) and _name_score(line.text) < _UPPER_NAME_SCORE and len(line.text) <= _MAX_BLOCK_CHARS
 
 
 def _starts_block(line: Line) -> bool:

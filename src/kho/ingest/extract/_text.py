@@ -9,9 +9,11 @@ folded text and the match sliced from the printed (accented) text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kho.core.text import fold_vi, nfc
 
@@ -162,3 +164,37 @@ def has_diacritics(text: str) -> bool:
 def collapse(text: str) -> str:
     """Collapse white space and strip the surrounding punctuation that header fields never end with."""
     return _SPACE.sub(" ", text).strip(" \t\n:;,.-–_~")
+
+
+class Flat(NamedTuple):
+    """Lines joined by single spaces, with the folded copy and each line's start offset."""
+
+    text: str
+    folded: str
+    line_starts: list[int]
+
+    def line_at(self, offset: int) -> int:
+        """Index of the line that holds character ``offset``."""
+        return max(0, bisect.bisect_right(self.line_starts, offset) - 1)
+
+
+def flatten(lines: list[Line], separator: str = "") -> Flat:
+    """Join lines with spaces so that a field wrapped over lines reads as one string.
+
+    Args:
+        lines: the lines to join.
+        separator: text standing for a separator line (``"|"`` keeps table cells apart).
+
+    Returns:
+        The joined text, its folded copy (same offsets) and the start offset of every line.
+    """
+    starts: list[int] = []
+    pieces: list[str] = []
+    offset = 0
+    for line in lines:
+        piece = line.text or separator
+        starts.append(offset)
+        pieces.append(piece)
+        offset += len(piece) + 1
+    text = " ".join(pieces)
+    return Flat(text, fold_same_length(text), starts)

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from kho.core.codetables import DOC_TYPE, DOC_TYPE_OTHER, TYPE_ABBREVIATION
 from kho.core.text import fold_vi
+from kho.ingest.extract._text import has_diacritics
 
 CONG_VAN = "22"
 
@@ -57,6 +58,7 @@ _EXTRA_ABBREVIATIONS: dict[str, DocType] = {
     "VBHN": DocType("Văn bản hợp nhất", DOC_TYPE_OTHER),
     "TTLT": DocType("Thông tư liên tịch", DOC_TYPE_OTHER),
 }
+_KNOWN_ABBREVIATIONS = frozenset(TYPE_ABBREVIATION) | frozenset(_EXTRA_ABBREVIATIONS)
 _ENACTMENT = re.compile(r"(quyet dinh|quyet nghi|nghi quyet|ket luan|chi thi)\s*:")
 
 
@@ -74,7 +76,7 @@ def _abbreviation_type(abbreviation: str, *, party: bool) -> DocType | None:
 
 def _known_abbreviation(token: str) -> tuple[str, bool] | None:
     """Return (abbreviation as in the table, accents_lost) for a printed symbol segment, or None."""
-    known = set(TYPE_ABBREVIATION) | set(_EXTRA_ABBREVIATIONS)
+    known = _KNOWN_ABBREVIATIONS
     if token in known:
         return token, False
     upper = token.upper()
@@ -150,9 +152,9 @@ def match_type_line(text: str, folded: str) -> TypeLine | None:
     for name in _NAMES_LONGEST_FIRST:
         if stripped == name or (name not in _ALONE_ONLY and stripped.startswith(name + " ")):
             rest = text[len(name) :].strip(" :.-")
-            printed = text[: len(name)]
-            lost = fold_vi(printed) == printed.lower() and fold_vi(name) != _NAME_BY_FOLD[name].name.lower()
-            return TypeLine(_NAME_BY_FOLD[name], rest, lost)
+            doc_type = _NAME_BY_FOLD[name]
+            lost = has_diacritics(doc_type.name) and not has_diacritics(text[: len(name)])
+            return TypeLine(doc_type, rest, lost)
     return None
 
 
