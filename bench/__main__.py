@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.core", "bench.pipeline"]
+BENCHMARKS = ["bench.core", "bench.pipeline", "bench.extraction"]
 
 
 def main() -> int:

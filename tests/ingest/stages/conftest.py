@@ -15,7 +15,7 @@ from kho.ingest.stages.context import DigitizeOptions, DocContext
 
 from .pagegen import make_page, save_page
 
-SHARED = Path("/work/shared/testdata")
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "testdata"
 CORPUS = SHARED / "verapdf-corpus"
 SCANS = SHARED / "vn-admin-scans"
 
