@@ -22,6 +22,7 @@ from kho.storage.store import get_store
 from tests import factories
 from tests.conftest import kho_subprocess
 from tests.ingest.conftest import RECORDINGS, needs_tesseract
+from tests.ingest.extract.test_extract_properties import KEYS
 from tests.isolated import isolated_archive
 
 pytestmark = [needs_tesseract, pytest.mark.django_db]
@@ -167,28 +168,7 @@ def test_inspect_prints_exactly_the_keys(tmp_path, recorded_ocr, kho):
     result = kho("inspect", folder, "--json")
     assert result.code == 0, result.err
     data = json.loads(result.out.strip().splitlines()[0])
-    assert list(data) == [
-        "issuer",
-        "issuer_parent",
-        "number",
-        "number_symbol",
-        "doc_type",
-        "doc_type_code",
-        "issued_date",
-        "place",
-        "summary",
-        "signer",
-        "signer_title",
-        "signer_authority",
-        "classification",
-        "urgency",
-        "recipients",
-        "references",
-        "pages",
-        "text",
-        "confidence",
-        "qc",
-    ]
+    assert list(data) == KEYS
     assert Document.objects.count() == 0 and not list(get_store().iter_digests())
 
 
