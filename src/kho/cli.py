@@ -24,6 +24,7 @@ KHO_COMMANDS: dict[str, str] = {
     "fixity": "Kiểm tra toàn vẹn dữ liệu / check stored objects",
     "storage": "Quản lý kho đối tượng (sweep) / object store maintenance",
     "audit": "Kiểm tra chuỗi nhật ký sự kiện / verify the event log",
+    "users": "Tài khoản, vai trò, độ mật / accounts, roles and clearances",
 }
 # Management command modules cannot be named after Python keywords.
 ALIASES = {"import": "import_data", "export": "export_data"}

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from kho.access.levels import Action
+from kho.access.policies import visible
 from kho.records.models import DigitalObject, Document, Fonds, Record
 
 
+class PolicyFilteredAdmin(admin.ModelAdmin[Any]):
+    """Admin lists show only what the access policy lets the signed-in user view (deny by default)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """The policy-filtered queryset."""
+        return visible(request.user, Action.VIEW, super().get_queryset(request))
+
+
 @admin.register(Fonds)
-class FondsAdmin(admin.ModelAdmin[Fonds]):
+class FondsAdmin(PolicyFilteredAdmin):
     """Fonds list."""
 
     list_display = ("code", "name", "agency", "status", "closed_on")
@@ -17,7 +31,7 @@ class FondsAdmin(admin.ModelAdmin[Fonds]):
 
 
 @admin.register(Record)
-class RecordAdmin(admin.ModelAdmin[Record]):
+class RecordAdmin(PolicyFilteredAdmin):
     """Records list."""
 
     list_display = ("file_code", "title", "fonds", "maintenance", "digitization_status", "total_doc")
@@ -35,7 +49,7 @@ class DigitalObjectInline(admin.TabularInline[DigitalObject, Document]):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin[Document]):
+class DocumentAdmin(PolicyFilteredAdmin):
     """Documents list."""
 
     list_display = ("doc_code", "number_symbol", "issued_date", "subject", "verification_status")
