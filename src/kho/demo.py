@@ -15,9 +15,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kho.access.models import AccessProfile, Role
 from kho.agencies.models import Agency, AgencyLevel, AgencyStatus, PoliticalSystem
 from kho.audit import log
 from kho.audit.vocabulary import EventType
+from kho.core.codetables import SecrecyLevel
 from kho.ingest.borndigital import IngestBornDigitalAction
 from kho.records.models import Fonds, Record
 
@@ -94,6 +96,11 @@ def ensure_admin(data_dir: Path) -> tuple[str, str]:
     user.is_staff = user.is_superuser = True
     user.set_password(password)
     user.save()
+    # Deny by default: a superuser sees no record without an access profile. The demo archivist may see
+    # everything up to TỐI MẬT in every agency of the province.
+    AccessProfile.objects.update_or_create(
+        user=user, defaults={"role": Role.ARCHIVIST, "clearance": int(SecrecyLevel.TOI_MAT), "all_agencies": True}
+    )
     path.write_text(password + "\n", encoding="utf-8")
     path.chmod(0o600)
     return DEMO_ADMIN, password
