@@ -54,7 +54,7 @@ def test_fifty_pages_become_pdfa_with_text_metadata_and_events(corpus_50_pages, 
     assert {d.dpi for d in docs} == {200, 300}
     exact = 0
     for doc in docs:
-        item = next(i for i in body["items"] if i["source"].endswith(doc.path.name) or doc.path.name in i["source"])
+        item = next(i for i in body["items"] if i["source"] == str(doc.path))
         document = Document.objects.get(doc_code=item["doc_code"])
         access = document.digital_objects.get(role="access")
         pdf_path = get_store().path_for(access.blob.digest)

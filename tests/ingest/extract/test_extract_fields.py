@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kho.ingest.extract import ExtractedMetadata
+from kho.ingest.extract import REVIEW_THRESHOLD, ExtractedMetadata, extract_metadata
 
 Extract = Callable[[str], ExtractedMetadata]
 
@@ -541,3 +541,17 @@ def test_recipients_ocr_list_without_dashes(extract: Extract) -> None:
         "Ủy ban nhân dân các xã, phường;\nCác cơ quan chuyên môn thuộc UBND tỉnh.",
     )
     assert extract(text).recipients[:2] == ["Ủy ban nhân dân các xã, phường", "Các cơ quan chuyên môn thuộc UBND tỉnh"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "lowered"),
+    [
+        ("Số:'09/KH-STC Lạng Sơn, ngày 11 tháng 10 năm 2025", "09/KH-STC", False),  # stray quote after the colon
+        ("Số44-KLĐU „ Vĩnh Bảo, ngày 08 tháng 4 năm 2025", "44-KL/ĐU", True),  # Party slash lost by OCR
+        ("Số 09-CV/\u00d0U Quang Trung, ngày 08 tháng 7 năm 2025", "09-CV/ĐU", False),  # eth read for Đ
+    ],
+)
+def test_ocr_confusions_seen_on_rendered_scans(line, expected, lowered):
+    meta = extract_metadata(f"ĐẢNG ỦY XÃ QUANG TRUNG\n*\n{line}\nKẾT LUẬN\nvề công tác lưu trữ\n")
+    assert meta.number_symbol == expected
+    assert (meta.confidence["number_symbol"] < REVIEW_THRESHOLD) is lowered

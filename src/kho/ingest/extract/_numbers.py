@@ -14,7 +14,7 @@ from kho.ingest.extract._text import Line, flatten
 from kho.ingest.extract._types import symbol_has_lost_accent
 
 # On folded text: "so", "so:", "s6", "s0 :", "s&" at a word start, followed by the number.
-_PREFIX = re.compile(r"(?<![a-z0-9])s[o0-9&]\s{0,2}[:;.]?\s{0,3}(?=[0-9oli])")
+_PREFIX = re.compile(r"(?<![a-z0-9])s[o0-9&]\s{0,2}[:;.]?\s{0,3}['\"`\u2018\u2019,]?\s{0,2}(?=[0-9oli])")
 _NUMBER = r"(?P<number>[0-9Oo][0-9OolI]{0,6})"
 _SEGMENT = r"[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:\.[A-Za-zĐđ0-9&]+)*(?!\w)"
 _PARTY = re.compile(
@@ -22,6 +22,11 @@ _PARTY = re.compile(
 )
 _STATE = re.compile(
     _NUMBER + r"\s{0,2}/\s{0,2}(?P<year>\d{4}\s?/\s?)?(?P<symbol>" + _SEGMENT + r"(?:\s?-\s?" + _SEGMENT + r")*)"
+)
+# A Party symbol whose slash OCR lost ("44-KLĐU"): a known Party type code glued to the issuer code.
+_PARTY_NO_SLASH = re.compile(
+    _NUMBER
+    + r"\s?-\s?(?P<type>QĐi|CTr|TTr|KL|CV|NQ|QĐ|TB|BC|KH|HD|CT|QC|TT|ĐA|BB)(?P<issuer>[A-ZĐ]{2,6})(?![A-Za-zĐđ/])"
 )
 _DIGIT_FIXES = str.maketrans("OolI", "0011")
 _SPACES = re.compile(r"\s+")
@@ -51,7 +56,11 @@ def parse_number_symbol(text: str) -> tuple[str, str, bool] | None:
     """
     match = _PARTY.match(text) or _STATE.match(text)
     if not match:
-        return None
+        glued = _PARTY_NO_SLASH.match(text)
+        if not glued:
+            return None
+        number = glued.group("number").translate(_DIGIT_FIXES)
+        return number, f"{number}-{glued.group('type')}/{glued.group('issuer')}", True
     raw_number = match.group("number")
     number = raw_number.translate(_DIGIT_FIXES)
     corrected = number != raw_number

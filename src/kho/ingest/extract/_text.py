@@ -28,7 +28,9 @@ _STAR_LINE = re.compile(r"^[ \t]*\*{3,}[ \t]*$", re.MULTILINE)
 _RULE = re.compile(r"[-=_.~\s]*")
 _MARKUP = re.compile(r"[|#]+")
 _SPACE = re.compile(r"\s+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+_INVISIBLE: dict[int, str | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+# Tesseract often reads Đ/đ as the Icelandic eth (Ð U+00D0, ð U+00F0), which looks the same.
+_INVISIBLE |= {0x00D0: "\u0110", 0x00F0: "\u0111"}
 _UPPER_RATIO = 0.8
 
 
