@@ -1,0 +1,193 @@
+"""E-ARK CSIP 2.0.4-based information packages (TT05 ``AIP_hoso`` / ``AIP_tailieu``): write and validate.
+
+Pure module (no Django). Public API:
+
+- :func:`write_package` lays out a CSIP tree at a folder (it becomes the BagIt payload later):
+  ``METS.xml``, ``metadata/descriptive/EAD.xml`` (:mod:`~kho.packages.formats.ead`),
+  ``metadata/preservation/PREMIS.xml`` (:mod:`~kho.packages.formats.premis`),
+  ``representations/<rep>/METS.xml`` + ``data/``, ``documentation/``, optionally ``schemas/``.
+  Content is streamed in 1 MiB blocks; same spec, same bytes.
+- :func:`validate_package` gathers every problem as a :class:`~kho.packages.formats.report.Finding`
+  in a :class:`PackageReport` (style rule 13); :func:`is_valid_package` answers yes/no, and
+  ``report.raise_if_invalid()`` raises :class:`PackageValidationError` with all findings.
+
+Finding codes are E-ARK requirement IDs where a check maps to one; :data:`CLAIMED_RULES` lists the
+requirements whose corpus test cases this validator agrees with completely (see
+``tests/packages/test_eark_corpus.py``). Kho's own checks use ``KHO-...`` codes:
+
+================================  ==================================================================
+``KHO-XML-UNSAFE``                a METS/PREMIS/EAD file has a DOCTYPE or entities (never parsed further)
+``KHO-XML-MALFORMED``             not well-formed XML
+``KHO-METS-ROOT``                 METS.xml's root element is not ``mets:mets``
+``KHO-METS-SCHEMA``               METS not valid against METS 1.12 + PREMIS wrapper XSD
+``KHO-PREMIS-SCHEMA``             PREMIS (3.0 or 2.2) not valid against its XSD
+``KHO-EAD-SCHEMA``                EAD 2002 not valid against its XSD
+``KHO-PATH-UNSAFE``               an href is absolute, a URL, or climbs out with ``..``
+``KHO-SYMLINK``                   a symbolic link anywhere in the package
+``KHO-SPECIAL-FILE``              a device, FIFO or socket
+``KHO-UNREFERENCED``              a file no METS references (METS files and ``schemas/`` excepted)
+``KHO-PREMIS-FIXITY``             a file differs from the PREMIS fixity of the object named by its path
+``KHO-HREF-CASE`` (warning)       an href matches a file only ignoring case
+``KHO-CHECKSUM-UNVERIFIED`` (w.)  a checksum type Kho cannot compute
+``KHO-MDREF``                     attribute problems of techMD/sourceMD references
+``KHO-UNREADABLE``                a folder or file cannot be read
+================================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kho.core.text import N_
+from kho.packages.formats._csip_base import Context, Level, M, MetsDoc, scan_inventory
+from kho.packages.formats._csip_header import check_header, check_root
+from kho.packages.formats._csip_refs import check_fixity, check_metadata_files, check_unreferenced
+from kho.packages.formats._csip_sections import check_file_section, check_metadata_sections
+from kho.packages.formats._csip_struct import check_struct_map, check_structure
+from kho.packages.formats._eark_write import write_package
+from kho.packages.formats.eark_errors import (
+    MalformedXmlError,
+    PackageValidationError,
+    PackageWriteError,
+    SchemaLoadError,
+    UnsafeXmlError,
+)
+from kho.packages.formats.earkreport import PackageReport
+from kho.packages.formats.earkspec import (
+    Agency,
+    AgentSpec,
+    DocumentationFile,
+    DocumentSpec,
+    EventSpec,
+    FileRole,
+    FileSpec,
+    ManifestEntry,
+    PackageManifest,
+    PackageSpec,
+    PackageType,
+    RecordSpec,
+    Tt05Kind,
+)
+from kho.packages.formats.safepath import safe_join
+from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors
+from kho.packages.formats.xmlsafe import parse_untrusted
+
+__all__ = [
+    "CLAIMED_RULES",
+    "AgentSpec",
+    "Agency",
+    "DocumentSpec",
+    "DocumentationFile",
+    "EventSpec",
+    "FileRole",
+    "FileSpec",
+    "MalformedXmlError",
+    "ManifestEntry",
+    "PackageManifest",
+    "PackageReport",
+    "PackageSpec",
+    "PackageType",
+    "PackageValidationError",
+    "PackageWriteError",
+    "RecordSpec",
+    "SchemaLoadError",
+    "Tt05Kind",
+    "UnsafeXmlError",
+    "is_valid_package",
+    "validate_package",
+    "write_package",
+]
+
+_CLAIMED = """
+CSIP1 CSIP2 CSIP4 CSIP7 CSIP8 CSIP9 CSIP10 CSIP11 CSIP12 CSIP13 CSIP14 CSIP15 CSIP16 CSIP17 CSIP19
+CSIP20 CSIP21 CSIP22 CSIP23 CSIP24 CSIP26 CSIP27 CSIP28 CSIP29 CSIP30 CSIP31 CSIP32 CSIP34 CSIP35
+CSIP36 CSIP38 CSIP40 CSIP41 CSIP42 CSIP43 CSIP44 CSIP47 CSIP49 CSIP51 CSIP53 CSIP54 CSIP55 CSIP56
+CSIP57 CSIP60 CSIP61 CSIP62 CSIP63 CSIP64 CSIP66 CSIP68 CSIP69 CSIP70 CSIP71 CSIP72 CSIP76 CSIP77
+CSIP78 CSIP80 CSIP81 CSIP86 CSIP88 CSIP91 CSIP93 CSIP96 CSIP97 CSIP100 CSIP104 CSIP114 CSIP117
+CSIPSTR4 CSIPSTR5 CSIPSTR9 CSIPSTR11 CSIPSTR12 SIP32 SIP33 SIP34
+"""
+#: E-ARK requirements implemented here whose corpus test cases (expected-outcomes.tsv) all agree.
+CLAIMED_RULES: frozenset[str] = frozenset(_CLAIMED.split())
+
+
+def _load(ctx: Context, path: str, level: Level, folder: str) -> MetsDoc | None:
+    """Parse one METS file safely and validate it against the METS+PREMIS XSD; None if unusable."""
+    report = ctx.report
+    base = path.rpartition("/")[0]
+    base = f"{base}/" if base else ""
+    try:
+        tree = parse_untrusted(safe_join(ctx.root, path))
+    except UnsafeXmlError as exc:
+        report.error("KHO-XML-UNSAFE", path, N_("%(path)s has a DOCTYPE (%(reason)s); refused."), reason=exc.reason)
+        ctx.unreadable.add(base)
+        return None
+    except MalformedXmlError as exc:
+        report.error("KHO-XML-MALFORMED", path, N_("%(path)s is not well-formed: %(detail)s"), detail=exc.detail)
+        ctx.unreadable.add(base)
+        return None
+    root = tree.getroot()
+    if root.tag != M("mets"):
+        report.error("KHO-METS-ROOT", path, N_("%(path)s is not a METS document (root %(tag)s)."), tag=str(root.tag))
+        ctx.unreadable.add(base)
+        return None
+    for message in schema_errors(load_schema(ctx.schema_dir, SchemaName.METS_PREMIS), tree):
+        report.error("KHO-METS-SCHEMA", path, N_("%(path)s is not valid METS: %(error)s"), error=message)
+    return MetsDoc(path, base, root, level, folder)
+
+
+def _check(ctx: Context, doc: MetsDoc) -> None:
+    """Run every per-METS rule group on one document."""
+    check_root(ctx, doc)
+    check_header(ctx, doc)
+    check_metadata_sections(ctx, doc)
+    check_file_section(ctx, doc)
+    check_struct_map(ctx, doc)
+
+
+def validate_package(root: Path, schema_dir: Path) -> PackageReport:
+    """Validate the E-ARK CSIP package at ``root`` and report every problem found.
+
+    Reads the package only through ``safe_join`` and ``parse_untrusted``; never follows a symlink,
+    never fetches anything. Checks the folder structure, the root and representation METS
+    (XSD-valid, CSIP rules), that every referenced file exists with the stated size and checksum,
+    that every file is referenced (METS files and schemas excepted), and PREMIS/EAD XSD validity.
+
+    Args:
+        root: The package root folder (the folder holding ``METS.xml``).
+        schema_dir: Folder with the XSDs (see :mod:`kho.packages.formats.schemas`).
+
+    Returns:
+        The report; ``report.is_valid`` is False when any error was found.
+
+    Raises:
+        SchemaLoadError: The XSDs cannot be loaded from ``schema_dir`` (a deployment problem).
+    """
+    report = PackageReport(path=str(root))
+    if root.is_symlink() or not root.is_dir():
+        report.error("KHO-UNREADABLE", None, N_("%(root)s is not a package folder."), root=str(root))
+        return report
+    inventory = scan_inventory(root, report)
+    ctx = Context(root, schema_dir, report, inventory, datetime.now(UTC))
+    representations = check_structure(ctx)
+    report.representations = tuple(representations)
+    folder = Path(os.path.realpath(root)).name
+    if "METS.xml" in inventory.files and (doc := _load(ctx, "METS.xml", "root", folder)) is not None:
+        report.package_id = doc.root.get("OBJID")
+        ctx.docs.append(doc)
+    for name in representations:
+        path = f"representations/{name}/METS.xml"
+        if path in inventory.files and (doc := _load(ctx, path, "representation", name)) is not None:
+            ctx.docs.append(doc)
+    for doc in ctx.docs:
+        _check(ctx, doc)
+    check_fixity(ctx)
+    check_unreferenced(ctx)
+    check_metadata_files(ctx)
+    return report
+
+
+def is_valid_package(root: Path, schema_dir: Path) -> bool:
+    """Return True when :func:`validate_package` finds no error (warnings allowed)."""
+    return validate_package(root, schema_dir).is_valid
