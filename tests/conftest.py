@@ -22,6 +22,9 @@ from kho.storage.store import _store_for
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 TESTDATA = SHARED / "testdata"
+# Real Tesseract output recorded once per input (style.md rule 26); ignored by git, shared by the SQLite and
+# PostgreSQL runs of one `make test`.
+RECORDINGS = REPO / ".cache" / "ocr-recordings"
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +81,12 @@ def kho_subprocess(args: list[str], env: dict[str, str], **kwargs: Any) -> subpr
         check=False,
         **kwargs,
     )
+
+
+@pytest.fixture
+def recorded_ocr(settings: Any) -> Path:
+    """Use the recording OCR engine (real OCR on a miss, replay afterwards) for this test."""
+    RECORDINGS.mkdir(parents=True, exist_ok=True)
+    settings.KHO_OCR_ENGINE = "recorded"
+    settings.KHO_OCR_RECORDINGS = RECORDINGS
+    return RECORDINGS

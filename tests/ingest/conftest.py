@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 
 from kho.samples import generate_corpus
-from tests.conftest import REPO
-
-RECORDINGS = REPO / ".cache" / "ocr-recordings"
+from tests.conftest import RECORDINGS, REPO, recorded_ocr  # noqa: F401 - imported by other test modules
 
 
 def tesseract_ready() -> bool:
@@ -30,15 +28,6 @@ def tesseract_ready() -> bool:
 needs_tesseract = pytest.mark.skipif(
     not tesseract_ready(), reason="tesseract-ocr-vie is not installed (make test installs it)"
 )
-
-
-@pytest.fixture
-def recorded_ocr(settings: Any) -> Path:
-    """Use the recording engine (real OCR on a miss) for this test."""
-    RECORDINGS.mkdir(parents=True, exist_ok=True)
-    settings.KHO_OCR_ENGINE = "recorded"
-    settings.KHO_OCR_RECORDINGS = RECORDINGS
-    return RECORDINGS
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kho.ingest",
     "kho.access",
     "kho.search",
+    "kho.signing",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,11 @@ from kho.core.naturalsort import natural_key
 from kho.ingest.engine_config import get_engine
 from kho.ingest.pipeline import DocumentJob, DocumentResult, run_pipeline
 from kho.ingest.procpool import JobCrashedError, JobTimeoutError, run_jobs
-from kho.ingest.stages import DigitizeOptions
+from kho.ingest.stages import DigitizeOptions, check_pdfa
 from kho.ingest.stages.errors import DigitizeError
 from kho.ingest.store import existing_document, store_result
 from kho.records.models import Record
+from kho.signing.service import sign_copy
 from kho.storage.cas import hash_file
 
 TIMEOUT_MARGIN_SECONDS = 60
@@ -199,7 +200,8 @@ class DigitizeBatchAction:
                 run_pipeline, pipeline_jobs, workers=self.jobs, timeout_of=_deadline, preload=PRELOAD
             ):
                 doc = jobs[outcome.job.key]
-                report.outcomes.append(self._finish(doc, outcome.value, outcome.error, outcome.seconds))
+                value = _signed(doc, outcome.value, outcome.job.work_dir) if outcome.error is None else None
+                report.outcomes.append(self._finish(doc, value, outcome.error, outcome.seconds))
                 shutil.rmtree(outcome.job.work_dir, ignore_errors=True)
                 if progress:
                     progress(1)
@@ -240,6 +242,17 @@ class DigitizeBatchAction:
             review=result.metadata.review_fields(),
             seconds=seconds,
         )
+
+
+def _signed(doc: PlannedDocument, result: DocumentResult | None, work_dir: Path) -> DocumentResult | None:
+    """Sign the PDF/A copy for the record's agency (standards.md §1: after PDF/A, incrementally)."""
+    if result is None or result.pdfa is None or doc.record is None:
+        return result
+    signed, signer = sign_copy(doc.record, result.pdfa, work_dir)
+    if signer is None:
+        return result
+    findings = [*result.findings, *check_pdfa(signed)]
+    return replace(result, pdfa=signed, findings=findings, signed_by=signer.organisation)
 
 
 def _label(doc: PlannedDocument) -> str:

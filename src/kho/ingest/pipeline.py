@@ -54,6 +54,7 @@ class DocumentResult:
     references: list[dict[str, Any]]
     findings: list[Finding]
     timings: dict[str, float] = field(default_factory=dict)
+    signed_by: str | None = None
 
     @property
     def pages(self) -> int:

@@ -57,6 +57,17 @@ def _events(doc_code: str, result: DocumentResult, agent: str, digests: list[str
             "metadata read from the page",
             {"confidence": md.confidence, "review": md.review_fields()},
         ),
+        *(
+            [
+                event(
+                    EventType.DIGITAL_SIGNATURE_GENERATION,
+                    "organisation signature (PAdES B-B) on the PDF/A copy",
+                    {"organisation": result.signed_by},
+                )
+            ]
+            if result.signed_by
+            else []
+        ),
         event(EventType.INGESTION, "digitized document stored", {"timings": result.timings}),
     ]
 
