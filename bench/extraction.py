@@ -38,9 +38,8 @@ def cer(got: str, expected: str) -> float:
 
 
 def _run(folders: list[list[Path]], work: Path) -> list[Any]:
-    from kho.ingest.digitize import PRELOAD, _deadline
     from kho.ingest.engines.ocrmypdf_engine import OcrmypdfEngine
-    from kho.ingest.pipeline import DocumentJob, run_pipeline
+    from kho.ingest.pipeline import PRELOAD, DocumentJob, deadline, run_pipeline
     from kho.ingest.procpool import run_jobs
     from kho.ingest.stages import DigitizeOptions
 
@@ -49,7 +48,7 @@ def _run(folders: list[list[Path]], work: Path) -> list[Any]:
         for i, paths in enumerate(folders)
     ]
     outcomes = sorted(
-        run_jobs(run_pipeline, jobs, workers=os.cpu_count() or 1, timeout_of=_deadline, preload=PRELOAD),
+        run_jobs(run_pipeline, jobs, workers=os.cpu_count() or 1, timeout_of=deadline, preload=PRELOAD),
         key=lambda o: int(o.job.key),
     )
     return [o.value for o in outcomes]

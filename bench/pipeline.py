@@ -58,16 +58,15 @@ def ocrmypdf_alone(folders: list[Path], work: Path) -> float:
 
 def kho_pipeline(folders: list[Path], work: Path, jobs: int) -> float:
     """Kho's pipeline (identify, QC, assemble, OCR, PDF/A check, extraction) through its process runner."""
-    from kho.ingest.digitize import PRELOAD, _deadline
     from kho.ingest.engines.ocrmypdf_engine import OcrmypdfEngine
-    from kho.ingest.pipeline import DocumentJob, run_pipeline
+    from kho.ingest.pipeline import PRELOAD, DocumentJob, deadline, run_pipeline
     from kho.ingest.procpool import run_jobs
     from kho.ingest.stages import DigitizeOptions
 
     engine, options = OcrmypdfEngine(), DigitizeOptions()
     batch = [DocumentJob(f.name, tuple(sorted(f.glob("*.png"))), work / f.name, options, engine) for f in folders]
     start = time.perf_counter()
-    outcomes = list(run_jobs(run_pipeline, batch, workers=jobs, timeout_of=_deadline, preload=PRELOAD))
+    outcomes = list(run_jobs(run_pipeline, batch, workers=jobs, timeout_of=deadline, preload=PRELOAD))
     elapsed = time.perf_counter() - start
     failed = [o for o in outcomes if o.error is not None]
     if failed:

@@ -25,6 +25,7 @@ KHO_COMMANDS: dict[str, str] = {
     "storage": "Quản lý kho đối tượng (sweep) / object store maintenance",
     "audit": "Kiểm tra chuỗi nhật ký sự kiện / verify the event log",
     "signing": "Chữ ký số cơ quan trên bản số hóa / organisation signatures",
+    "tokens": "Khóa API cho script và máy quét / API tokens",
     "users": "Tài khoản, vai trò, độ mật / accounts, roles and clearances",
 }
 # Management command modules cannot be named after Python keywords.

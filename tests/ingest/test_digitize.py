@@ -193,10 +193,10 @@ def _slow_engine():
 def test_per_document_timeout_kills_and_the_batch_goes_on(tmp_path, kho, monkeypatch, settings):
     import random
 
-    from kho.ingest import digitize
+    from kho.ingest import digitize, pipeline
 
     monkeypatch.setattr(digitize, "get_engine", _slow_engine)
-    monkeypatch.setattr(digitize, "TIMEOUT_MARGIN_SECONDS", 0)
+    monkeypatch.setattr(pipeline, "TIMEOUT_MARGIN_SECONDS", 0)
     settings.KHO_OCR_PAGE_TIMEOUT = 5
     record = _record()
     folder = _save_pages(random_spec(random.Random(9)), tmp_path / "slow")

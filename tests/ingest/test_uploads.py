@@ -36,7 +36,7 @@ from kho.storage.models import Blob
 from kho.storage.store import get_store
 from tests import factories
 from tests.access.helpers import user as make_user
-from tests.ingest.conftest import needs_tesseract, recorded_ocr  # noqa: F401 - fixture
+from tests.ingest.conftest import needs_tesseract
 from tests.web.conftest import flushable_audit  # noqa: F401 - fixture
 
 IMMEDIATE_TASKS = {
@@ -197,7 +197,7 @@ def test_an_expected_refusal_fails_at_once_without_retry(batch, settings, django
 
 
 @needs_tesseract
-def test_two_scans_become_two_documents_with_their_original_names(batch, recorded_ocr, data_dir):  # noqa: F811
+def test_two_scans_become_two_documents_with_their_original_names(batch, recorded_ocr, data_dir):
     receive(batch, "trang-một.png", scan_bytes(11))
     receive(batch, "trang-hai.png", scan_bytes(12))
     summary = run_upload_batch(batch.pk)
@@ -214,7 +214,7 @@ def test_two_scans_become_two_documents_with_their_original_names(batch, recorde
 
 
 @needs_tesseract
-def test_files_of_one_group_are_the_pages_of_one_document(batch, recorded_ocr, data_dir):  # noqa: F811
+def test_files_of_one_group_are_the_pages_of_one_document(batch, recorded_ocr, data_dir):
     receive(batch, "p1.png", scan_bytes(12, 0), group="doc")
     receive(batch, "p2.png", scan_bytes(12, 1), group="doc")
     summary = run_upload_batch(batch.pk)
@@ -229,7 +229,8 @@ def test_files_of_one_group_are_the_pages_of_one_document(batch, recorded_ocr, d
 
 @needs_tesseract
 @pytest.mark.django_db(transaction=True)
-def test_the_database_worker_runs_a_queued_batch(setup, recorded_ocr, settings, flushable_audit):  # noqa: F811
+@pytest.mark.usefixtures("flushable_audit")
+def test_the_database_worker_runs_a_queued_batch(setup, recorded_ocr, settings):
     settings.TASKS = DB_TASKS
     batch = CreateUploadBatchAction(setup["record"], setup["clerk"]).execute()
     receive(batch, "scan.png", scan_bytes(11))

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "kho.access",
     "kho.search",
     "kho.signing",
+    "kho.api",
+    "kho.web",
 ]
 
 MIDDLEWARE = [

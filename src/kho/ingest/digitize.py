@@ -27,7 +27,7 @@ from kho.core.codetables import SecrecyLevel
 from kho.core.exceptions import ConflictError, KhoPermissionDeniedError, NotFoundError
 from kho.core.naturalsort import natural_key
 from kho.ingest.engine_config import get_engine
-from kho.ingest.pipeline import DocumentJob, DocumentResult, run_pipeline
+from kho.ingest.pipeline import PRELOAD, DocumentJob, DocumentResult, deadline, run_pipeline
 from kho.ingest.procpool import JobCrashedError, JobTimeoutError, run_jobs
 from kho.ingest.stages import DigitizeOptions, check_pdfa
 from kho.ingest.stages.errors import DigitizeError
@@ -36,9 +36,6 @@ from kho.records.models import Record
 from kho.signing.service import sign_copy
 from kho.storage.cas import hash_file
 
-TIMEOUT_MARGIN_SECONDS = 60
-# Imported once by the worker server, so each document's process starts warm.
-PRELOAD = ("kho.ingest.pipeline", "kho.ingest.engines.ocrmypdf_engine", "kho.ingest.engines.recorded")
 # Files of a document folder that are pages; anything else there (notes, truth files) is not a page.
 PAGE_SUFFIXES = frozenset({".tif", ".tiff", ".jpg", ".jpeg", ".png", ".pdf"})
 
@@ -197,7 +194,7 @@ class DigitizeBatchAction:
         pipeline_jobs = [DocumentJob(key, doc.paths, batch_dir / key, options, engine) for key, doc in jobs.items()]
         try:
             for outcome in run_jobs(
-                run_pipeline, pipeline_jobs, workers=self.jobs, timeout_of=_deadline, preload=PRELOAD
+                run_pipeline, pipeline_jobs, workers=self.jobs, timeout_of=deadline, preload=PRELOAD
             ):
                 doc = jobs[outcome.job.key]
                 value = _signed(doc, outcome.value, outcome.job.work_dir) if outcome.error is None else None
@@ -257,11 +254,6 @@ def _signed(doc: PlannedDocument, result: DocumentResult | None, work_dir: Path)
 
 def _label(doc: PlannedDocument) -> str:
     return str(doc.source or (doc.paths[0] if doc.paths else doc.record_code))
-
-
-def _deadline(job: DocumentJob) -> float:
-    pages = max(1, len(job.paths))
-    return job.options.timeout_seconds * pages + TIMEOUT_MARGIN_SECONDS
 
 
 def _reason(error: BaseException | None) -> str:

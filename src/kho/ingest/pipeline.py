@@ -29,6 +29,11 @@ from kho.ingest.stages import (
 
 T = TypeVar("T")
 
+# Modules the worker server imports once, so each document's process starts warm (kho.ingest.procpool).
+PRELOAD = ("kho.ingest.pipeline", "kho.ingest.engines.ocrmypdf_engine", "kho.ingest.engines.recorded")
+# A document may run its per-page OCR budget times its pages, plus this margin, before it is killed.
+TIMEOUT_MARGIN_SECONDS = 60
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentJob:
@@ -91,3 +96,8 @@ def run_pipeline(job: DocumentJob) -> DocumentResult:
 def _finding_dict(finding: Finding) -> dict[str, str]:
     page = "" if finding.page is None else str(finding.page)
     return {"severity": finding.severity, "code": finding.code, "message": finding.render(), "page": page}
+
+
+def deadline(job: DocumentJob) -> float:
+    """Seconds after which the runner kills a document's process."""
+    return job.options.timeout_seconds * max(1, len(job.paths)) + TIMEOUT_MARGIN_SECONDS

@@ -558,7 +558,9 @@ def test_ocr_confusions_seen_on_rendered_scans(line, expected, lowered):
 
 
 def test_vv_whose_second_v_ocr_lost():
-    text = "TỈNH ỦY AN GIANG\n*\nSố 1998-CV/TU Rạch Giá, ngày 15 tháng 5 năm 2025\nV/ quản lý hồ sơ\nKính gửi: Các ban\n"
+    text = (
+        "TỈNH ỦY AN GIANG\n*\nSố 1998-CV/TU Rạch Giá, ngày 15 tháng 5 năm 2025\nV/ quản lý hồ sơ\nKính gửi: Các ban\n"
+    )
     meta = extract_metadata(text)
     assert meta.summary == "quản lý hồ sơ"
     assert meta.doc_type_code == "22"

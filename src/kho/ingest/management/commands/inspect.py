@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from kho.core.command import KhoCommand
 from kho.core.exceptions import BadInputError, NotFoundError, ProblemsFoundError
-from kho.ingest.digitize import PRELOAD, _deadline, _reason, options_from_settings, plan_paths
+from kho.ingest.digitize import _reason, options_from_settings, plan_paths
 from kho.ingest.engine_config import get_engine
 from kho.ingest.extract import ExtractedMetadata, extract_metadata
-from kho.ingest.pipeline import DocumentJob, DocumentResult, run_pipeline
+from kho.ingest.pipeline import PRELOAD, DocumentJob, DocumentResult, deadline, run_pipeline
 from kho.ingest.procpool import run_jobs
 
 
@@ -52,7 +52,7 @@ class Command(KhoCommand):
         failures = []
         try:
             for outcome in sorted(
-                run_jobs(run_pipeline, jobs, workers=max(1, options["jobs"]), timeout_of=_deadline, preload=PRELOAD),
+                run_jobs(run_pipeline, jobs, workers=max(1, options["jobs"]), timeout_of=deadline, preload=PRELOAD),
                 key=lambda o: int(o.job.key),
             ):
                 if isinstance(outcome.value, DocumentResult):

@@ -1,0 +1,1 @@
+"""One router per resource; ``kho.api.api`` mounts them under ``/api/v1``."""
