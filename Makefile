@@ -28,12 +28,12 @@ $(STAMP): pyproject.toml
 venv: system $(STAMP) messages
 
 messages: $(STAMP)
-	@cd src/kho && ../../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	@cd src/kho && DJANGO_SETTINGS_MODULE=kho.config.settings ../../$(BIN)/django-admin compilemessages -v 0
 
 run: venv
 	$(BIN)/kho init
 	$(BIN)/kho demo
-	$(BIN)/kho serve
+	@bash scripts/run-server.sh
 
 lint: venv
 	$(BIN)/ruff check src tests bench scripts

@@ -17,3 +17,4 @@ class AccessConfig(AppConfig):
         from kho.access.policies import register_defaults
 
         register_defaults()
+        from kho.access import signals  # noqa: F401 - connects the sign-in receivers

@@ -170,6 +170,10 @@ class IngestBornDigitalAction:
                 filename=nfc(path.name)[:255],
             )
             Record.objects.filter(pk=record.pk).update(total_doc=ordinal)
+            # An electronic copy now exists for this record (born digital counts as digitized on the dashboard).
+            Record.objects.filter(pk=record.pk, digitization_status__in=["not_started", "in_progress"]).update(
+                digitization_status="digitized"
+            )
             log.append(
                 EventType.INGESTION,
                 agent=self.agent,
@@ -194,3 +198,19 @@ def _existing_source(digest: str) -> str | None:
         .first()
     )
     return obj.document.doc_code if obj else None
+
+
+def _page_count(path: Path, media_type: str) -> int | None:
+    """Pages of a PDF or frames of a TIFF; 1 for other images; None when the file cannot be read."""
+    try:
+        if media_type == "application/pdf":
+            import pikepdf
+
+            with pikepdf.open(path) as pdf:
+                return len(pdf.pages)
+        from PIL import Image
+
+        with Image.open(path) as image:
+            return int(getattr(image, "n_frames", 1))
+    except Exception:  # noqa: BLE001 - a page count is descriptive; an unreadable file keeps it empty
+        return None

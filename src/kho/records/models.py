@@ -220,6 +220,7 @@ class Document(TimeStampedModel):
             models.Index(fields=["issued_date"]),
             models.Index(fields=["type_code", "issued_date"]),
             models.Index(fields=["secrecy_level"]),
+            models.Index(fields=["created_at"]),  # pages digitized per day (dashboard)
         ]
         verbose_name = _("tài liệu")
         verbose_name_plural = _("tài liệu")

@@ -1,4 +1,4 @@
-"""``kho export inventory --fonds CODE [--format xlsx|csv] [--output PATH]``: write the "Mục lục hồ sơ"."""
+"""``kho export inventory --fonds CODE …`` (the "Mục lục hồ sơ") and ``kho export package …`` (a transfer package)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from kho.core.command import KhoCommand
+from kho.packages.cli import add_export_parser, run_export
 from kho.records.inventory import ExportFormat, ExportResult, default_output_name, export_inventory
 from kho.records.inventory.exceptions import FondsNotFoundError
 from kho.records.models import Fonds
@@ -17,12 +18,12 @@ from kho.records.models import Fonds
 class Command(KhoCommand):
     """Export inventories; each export is recorded as an access event."""
 
-    help = _("Xuất mục lục hồ sơ của một phông ra XLSX hoặc CSV.")
+    help = _("Xuất mục lục hồ sơ (XLSX/CSV) hoặc gói chuyển giao (BagIt + E-ARK) của một phông.")
     supports_json = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Subcommand ``inventory``."""
-        sub = parser.add_subparsers(dest="what", required=True, metavar="inventory")
+        sub = parser.add_subparsers(dest="what", required=True, metavar="{inventory,package}")
         text = _("Mục lục hồ sơ của một phông, theo thứ tự mã hồ sơ, có tổng số bằng số và bằng chữ.")
         inventory = sub.add_parser(
             "inventory",
@@ -44,9 +45,13 @@ class Command(KhoCommand):
             metavar="PATH",
             help=_("Tệp ra (mặc định muc-luc-<mã phông>.<đuôi> trong thư mục hiện tại)."),
         )
+        add_export_parser(sub)
 
     def run(self, *args: Any, **options: Any) -> None:
-        """Find the fonds, stream its records into the file, record the access."""
+        """Find the fonds, stream its records into the file, record the access (``package``: see kho.packages)."""
+        if options["what"] == "package":
+            run_export(self, options)
+            return
         code = options["fonds"]
         fonds = Fonds.objects.select_related("agency").filter(code=code).first()
         if fonds is None:

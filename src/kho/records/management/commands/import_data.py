@@ -1,4 +1,4 @@
-"""``kho import agencies FILE`` / ``kho import records FILE``: import an XLSX or CSV list, all or nothing."""
+"""``kho import agencies|records FILE`` (XLSX/CSV lists) and ``kho import package PATH``, all or nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from kho.core.command import KhoCommand
+from kho.packages.cli import add_import_parser, run_import
 from kho.records.inventory import (
     AGENCY_COLUMNS,
     RECORD_COLUMNS,
@@ -39,7 +40,7 @@ class Command(KhoCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         """Subcommands ``agencies FILE`` and ``records FILE``, each with ``--dry-run`` and ``--json``."""
         parser.epilog = EPILOG
-        sub = parser.add_subparsers(dest="kind", required=True, metavar="{agencies,records}")
+        sub = parser.add_subparsers(dest="kind", required=True, metavar="{agencies,records,package}")
         helps = {
             "agencies": _("Nhập danh sách cơ quan (Mã định danh, Tên cơ quan, Cấp, Hệ thống, Mã cơ quan cấp trên…)."),
             "records": _("Nhập mục lục hồ sơ (Mã phông, Mã hồ sơ, Tiêu đề hồ sơ, Thời gian tài liệu…)."),
@@ -48,9 +49,13 @@ class Command(KhoCommand):
             child = sub.add_parser(kind, help=text, description=text, epilog=EPILOG)
             child.add_argument("file", type=Path, metavar="FILE", help=_("Tệp .xlsx hoặc .csv (UTF-8)."))
             child.add_argument("--dry-run", action="store_true", help=_("Chỉ kiểm tra, không ghi gì vào kho."))
+        add_import_parser(sub)
 
     def run(self, *args: Any, **options: Any) -> None:
         """Read the file, check every row, then write everything in one transaction (unless --dry-run)."""
+        if options["kind"] == "package":
+            run_import(self, options)
+            return
         columns, action_class = KINDS[options["kind"]]
         table = read_table(options["file"], columns)
         action = action_class(table)
