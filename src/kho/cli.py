@@ -24,6 +24,8 @@ KHO_COMMANDS: dict[str, str] = {
     "fixity": "Kiểm tra toàn vẹn dữ liệu / check stored objects",
     "storage": "Quản lý kho đối tượng (sweep) / object store maintenance",
     "audit": "Kiểm tra chuỗi nhật ký sự kiện / verify the event log",
+    "handover": "Sắp xếp tổ chức, giao nhận phông / reorganization and handover",
+    "lineage": "Cây tiền thân, kế thừa của cơ quan / agency lineage",
     "signing": "Chữ ký số cơ quan trên bản số hóa / organisation signatures",
     "tokens": "Khóa API cho script và máy quét / API tokens",
     "users": "Tài khoản, vai trò, độ mật / accounts, roles and clearances",

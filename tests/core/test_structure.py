@@ -8,7 +8,15 @@ from django.core.management import call_command
 
 from tests.conftest import REPO
 
-PURE_PACKAGES = ["storage/cas", "ingest/stages", "ingest/engines", "ingest/extract", "packages/formats", "samples"]
+PURE_PACKAGES = [
+    "storage/cas",
+    "ingest/stages",
+    "ingest/engines",
+    "ingest/extract",
+    "packages/formats",
+    "samples",
+    "handover/layout",
+]
 PURE_MODULES = [
     "core/text.py",
     "core/codetables.py",

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kho.signing",
     "kho.api",
     "kho.web",
+    "kho.handover",
 ]
 
 MIDDLEWARE = [
