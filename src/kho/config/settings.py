@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kho.api",
     "kho.web",
     "kho.handover",
+    "kho.packages",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,13 @@ KHO_INGEST_MAX_BYTES = env.get_int("KHO_INGEST_MAX_BYTES", 2 * 1024**3, minimum=
 KHO_OCR_ENGINE = env.get_choice("KHO_OCR_ENGINE", "ocrmypdf", ["ocrmypdf", "recorded"])
 KHO_OCR_RECORDINGS = Path(os.environ.get("KHO_OCR_RECORDINGS") or DATA_DIR / "ocr-recordings")
 KHO_OCR_PAGE_TIMEOUT = env.get_int("KHO_OCR_PAGE_TIMEOUT", 120, minimum=5)
+# XSDs (METS, PREMIS, EAD, xlink) for validating packages offline; None disables package validation.
+_SCHEMA_DEFAULT = BASE_DIR.parent.parent.parent / "shared" / "testdata" / "xml-schemas"
+KHO_SCHEMA_DIR: Path | None = (
+    Path(os.environ["KHO_SCHEMA_DIR"]).expanduser().resolve()
+    if os.environ.get("KHO_SCHEMA_DIR", "").strip()
+    else (_SCHEMA_DEFAULT if _SCHEMA_DEFAULT.is_dir() else None)
+)
 
 LOGGING = {
     "version": 1,

@@ -1,1 +1,1 @@
-"""Archival packages: pure formats (``formats/``) and, later, the Django glue for export/import."""
+"""Archival packages: pure formats (``formats/``) and the transfer glue (export, verify, import, validate)."""

@@ -5,6 +5,7 @@ computed in one pass, names are NFC-normalised with collisions refused, and ever
 package goes through :func:`safe_join`.
 """
 
+from kho.packages.formats._manifest import decode_path, format_manifest_line, parse_manifest_line
 from kho.packages.formats._validate import is_valid_bag, validate_bag
 from kho.packages.formats.bagit import BagResult, BagWriter, make_bag_in_place, root_hash
 from kho.packages.formats.exceptions import (
@@ -32,9 +33,12 @@ __all__ = [
     "PackageFormatError",
     "Severity",
     "UnsafePathError",
+    "decode_path",
+    "format_manifest_line",
     "hash_file",
     "is_valid_bag",
     "make_bag_in_place",
+    "parse_manifest_line",
     "root_hash",
     "safe_join",
     "validate_bag",

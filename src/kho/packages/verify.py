@@ -1,0 +1,146 @@
+"""Verify a received transfer package completely, without touching the database or the object store.
+
+Order (every step runs even when an earlier one found problems, so the report lists every problem):
+
+1. BagIt: structure, every manifest and tag manifest, every checksum, symlinks, paths outside the bag
+   (:func:`~kho.packages.formats.validate_bag`).
+2. Layout: ``data/`` holds exactly one folder, the E-ARK package; every tag file we rely on is listed
+   in ``tagmanifest-sha256.txt``.
+3. E-ARK CSIP rules, METS/PREMIS/EAD against the XSDs in the schema folder, every METS/PREMIS checksum
+   (:func:`~kho.packages.formats.eark.validate_package`; untrusted XML only through ``parse_untrusted``).
+4. Identity and root hash, then counts: the inventory against EAD, METS and the sidecar.
+5. Cross-references and every metadata value (``clean_fields`` of unsaved model instances).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kho.core.text import N_
+from kho.packages import _checks, _read, _values
+from kho.packages._tags import list_tag_files, tag_manifest_paths
+from kho.packages.formats import BagValidationError, root_hash, validate_bag
+from kho.packages.formats.eark import validate_package
+from kho.packages.layout import INVENTORY_PATH, SIDECAR_PATH
+from kho.packages.report import TransferReport
+
+__all__ = ["Inspection", "verify_transfer", "quick_identity"]
+
+
+@dataclass(slots=True)
+class Inspection:
+    """The report plus what the importer needs from a package that passed.
+
+    Attributes:
+        report: Every finding and the package's facts.
+        package_dir: ``data/<OBJID>`` when the layout is right.
+        sidecar: ``documentation/kho-transfer.json`` when readable.
+        inventory: ``handover/inventory.json`` when readable.
+    """
+
+    report: TransferReport
+    package_dir: Path | None = None
+    sidecar: dict[str, Any] | None = None
+    inventory: dict[str, Any] | None = None
+
+
+def _root_hash(bag: Path) -> str | None:
+    try:
+        return root_hash(bag)
+    except BagValidationError:
+        return None
+
+
+def quick_identity(bag: Path) -> tuple[str | None, str | None]:
+    """``(package id, root hash)`` read cheaply, for the "already imported" test.
+
+    The id is the folder name under ``data/``, the hash comes from the payload manifest; either is None
+    when it cannot be read.
+    """
+    data = bag / "data"
+    folders = [e.name for e in os.scandir(data) if e.is_dir(follow_symlinks=False)] if data.is_dir() else []
+    return (folders[0] if len(folders) == 1 else None), _root_hash(bag)
+
+
+def _layout(bag: Path, report: TransferReport) -> Path | None:
+    """``data/`` must hold one real folder and nothing else; return it."""
+    data = bag / "data"
+    if data.is_symlink() or not data.is_dir():
+        return None  # the BagIt validator reports a missing payload directory
+    entries = list(os.scandir(data))
+    folders = [e for e in entries if stat.S_ISDIR(e.stat(follow_symlinks=False).st_mode)]
+    if len(folders) != 1 or len(entries) != 1:
+        names = ", ".join(sorted(e.name for e in entries)) or "-"
+        report.error(
+            "TRANSFER-LAYOUT",
+            "data",
+            N_("data/ must hold exactly one package folder, found: %(names)s."),
+            names=names,
+        )
+    return Path(folders[0].path) if len(folders) == 1 else None
+
+
+def _check_tag_coverage(bag: Path, report: TransferReport) -> None:
+    """Every tag file except the tag manifests must be listed in ``tagmanifest-sha256.txt``; no fetch.txt."""
+    if (bag / "fetch.txt").exists():
+        report.error(
+            "TRANSFER-LAYOUT",
+            "fetch.txt",
+            N_("%(path)s: a transfer package must hold every file; nothing is ever fetched from elsewhere."),
+        )
+    listed = tag_manifest_paths(bag)
+    if listed is None:
+        report.error(
+            "TRANSFER-TAG-UNLISTED",
+            "tagmanifest-sha256.txt",
+            N_("The bag has no readable %(path)s; its handover files are unprotected."),
+        )
+        return
+    for rel in list_tag_files(bag):
+        if not rel.startswith("tagmanifest-") and rel not in listed:
+            report.error("TRANSFER-TAG-UNLISTED", rel, N_("%(path)s is not listed in tagmanifest-sha256.txt; refused."))
+
+
+def _load(root: Path | None, rel: str, report: TransferReport, shown: str) -> dict[str, Any] | None:
+    if root is None:
+        return None
+    data, reason = _read.read_json(root, rel)
+    if data is None:
+        report.error("TRANSFER-JSON", shown, N_("%(path)s cannot be used (%(reason)s)."), reason=reason)
+    return data
+
+
+def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
+    """Run every check on the bag at ``bag`` and return the findings (never raises for package content).
+
+    Raises:
+        SchemaLoadError: The XSDs cannot be loaded from ``schema_dir`` (a deployment problem).
+    """
+    report = TransferReport(path=str(bag))
+    if bag.is_symlink() or not bag.is_dir():
+        report.error("bag.not_a_directory", None, N_("%(bag)s is not a folder."), bag=str(bag))
+        return Inspection(report)
+    bag_report = validate_bag(bag)
+    report.findings.extend(bag_report.findings)
+    report.root_hash = _root_hash(bag)
+    package_dir = _layout(bag, report)
+    _check_tag_coverage(bag, report)
+    if package_dir is not None:
+        package_report = validate_package(package_dir, schema_dir)
+        report.findings.extend(package_report.findings)
+        report.package_id = package_report.package_id
+    inventory = _load(bag, INVENTORY_PATH, report, INVENTORY_PATH)
+    sidecar = _load(package_dir, f"documentation/{SIDECAR_PATH}", report, f"documentation/{SIDECAR_PATH}")
+    mets = _read.read_mets(package_dir) if package_dir else _read.MetsFacts(readable=False)
+    ead = _read.read_ead(package_dir) if package_dir else _read.EadFacts(readable=False)
+    folder = package_dir.name if package_dir else None
+    _checks.check_identity(report, folder=folder, bag_info=bag_report.info, inventory=inventory, sidecar=sidecar)
+    _checks.check_counts(report, inventory, sidecar, mets, ead)
+    _checks.check_cross_references(report, sidecar, mets, ead)
+    if sidecar is not None:
+        _values.check_values(report, sidecar)
+    return Inspection(report, package_dir, sidecar, inventory)
