@@ -20,7 +20,7 @@ from kho.ingest.extract._numbers import NumberSymbol, find_number_symbol
 from kho.ingest.extract._recipients import find_recipients
 from kho.ingest.extract._references import Reference, references_from_lines
 from kho.ingest.extract._signature import Signature, find_signature
-from kho.ingest.extract._text import Line, split_lines
+from kho.ingest.extract._text import Line, drop_specks, split_lines
 from kho.ingest.extract._types import CONG_VAN, DocType, type_from_symbol
 
 _VBHN = "VBHN"
@@ -156,15 +156,15 @@ def extract_metadata(text: str) -> ExtractedMetadata:
     number, doc_type, signature = fields.number, fields.typed.doc_type, fields.signature
     confidence = _confidences(fields)
     return ExtractedMetadata(
-        issuer=fields.issuer.issuer,
-        issuer_parent=fields.issuer.parent,
+        issuer=drop_specks(fields.issuer.issuer),
+        issuer_parent=drop_specks(fields.issuer.parent),
         number=number.number if number else None,
         number_symbol=number.number_symbol if number else None,
         doc_type=doc_type.name if doc_type else None,
         doc_type_code=doc_type.code if doc_type else None,
         issued_date=fields.place_date.date,
         place=fields.place_date.place,
-        summary=fields.summary.summary,
+        summary=drop_specks(fields.summary.summary),
         signer=signature.signer,
         signer_title=signature.title,
         signer_authority=signature.authority,

@@ -17,7 +17,7 @@ from kho.ingest.extract._text import Line, collapse, fold_same_length, has_diacr
 from kho.ingest.extract._types import TypeLine, match_type_line
 
 _BODY_START = re.compile(
-    r"(can cu|kinh gui|dong kinh gui|thuc hien|theo de nghi|xet de nghi|xet bao cao|xet to trinh|"
+    r"(?:[-+•*]\s?)?(can cu|kinh gui|dong kinh gui|thuc hien|theo de nghi|xet de nghi|xet bao cao|xet to trinh|"
     r"dieu 1\b|tai phien hop|tai cuoc hop|tai buoi|tren co so|sau khi|ngay \d{1,2}( thang |/))"
 )
 _MOTTO = re.compile(r"cong hoa xa hoi|cong hoa|doc lap\s?-?\s?tu do|dang cong san|^dang cong$|^san viet nam$|hanh phuc")
@@ -74,9 +74,9 @@ def is_body_start(line: Line) -> bool:
     match = _BODY_START.match(line.folded)
     if not match:
         return False
-    if match.group(0).startswith("ngay"):
+    if match.group(1).startswith("ngay"):
         # "ngày 10 tháng 4 năm 2025" alone is a split place-date line, not a body sentence.
-        return len(line.text) > len(match.group(0)) + 16
+        return len(line.text) > len(match.group(0)) + 16  # group(0) includes a leading dash, if any
     return True
 
 

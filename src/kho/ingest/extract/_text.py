@@ -163,6 +163,18 @@ def has_diacritics(text: str) -> bool:
     return fold_same_length(text) != text.lower()
 
 
+# A word made only of these is an OCR speck (dust, a stamp edge), never part of a header field; "-" and "/"
+# are kept because they carry meaning ("2025 - 2030", "V/v").
+_SPECK = re.compile(r"(?<!\S)[:;._…,'\"“”‘’ˆ`´~|•»«]+(?!\S)")
+
+
+def drop_specks(text: str | None) -> str | None:
+    """Remove OCR speck words from a field value and collapse the spaces left behind."""
+    if text is None:
+        return None
+    return _SPACE.sub(" ", _SPECK.sub(" ", text)).strip() or None
+
+
 def collapse(text: str) -> str:
     """Collapse white space and strip the surrounding punctuation that header fields never end with."""
     return _SPACE.sub(" ", text).strip(" \t\n:;,.-–_~")
