@@ -564,3 +564,11 @@ def test_vv_whose_second_v_ocr_lost():
     meta = extract_metadata(text)
     assert meta.summary == "quản lý hồ sơ"
     assert meta.doc_type_code == "22"
+
+
+def test_vv_with_a_fraction_slash_and_a_speck():
+    text = (
+        "TỈNH ỦY ĐỒNG NAI\n*\nSố 02-CV/TU Biên Hòa, ngày 28 tháng 7 năm 2025\n"
+        "V\u2044%v thu thập tài liệu vào Kho Lưu trữ Tỉnh\nủy\n\nKính gửi: - Các đảng ủy trực thuộc;\n"
+    )
+    assert extract_metadata(text).summary == "thu thập tài liệu vào Kho Lưu trữ Tỉnh ủy"

@@ -32,7 +32,7 @@ _BODY_HEADS = re.compile(
 )
 # A line ending with one of these words continues on the next line ("ỦY BAN NHÂN" / "DÂN").
 _DANGLING = {"va", "cua", "nhan", "ban", "van", "uy", "hoi", "dong", "tong", "chi", "thu", "truong", "bo"}
-_VV = re.compile(r"(?:[Vv]\s?[/lI1|]\s?[vV]|[Vv][íÍ]|[Vv]/(?=\s))(?![\w])\s?[:.]?\s*")  # V/ : OCR lost the v
+_VV = re.compile(r"(?:[Vv]\s?[/lI1|]\s?%?\s?[vV]|[Vv][íÍ]|[Vv]/(?=\s))(?![\w])\s?[:.]?\s*")  # V/ : OCR lost the v
 _VE = re.compile(r"Về\s+(?=\w)")
 _VE_VIEC = re.compile(r"ve viec\s?[:.]?\s+")
 _AUTHORITY_HEADING = re.compile(

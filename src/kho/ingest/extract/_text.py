@@ -31,6 +31,8 @@ _SPACE = re.compile(r"\s+")
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 # Tesseract often reads Đ/đ as the Icelandic eth (Ð U+00D0, ð U+00F0), which looks the same.
 _INVISIBLE |= {0x00D0: "\u0110", 0x00F0: "\u0111"}
+# ... and slashes as the fraction or division slash (⁄ U+2044, ∕ U+2215).
+_INVISIBLE |= {0x2044: "/", 0x2215: "/"}
 _UPPER_RATIO = 0.8
 
 
