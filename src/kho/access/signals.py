@@ -20,8 +20,14 @@ def _where(request: Any) -> str:
 def on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """A successful sign-in."""
     with transaction.atomic():
-        log.append(EventType.SIGN_IN, agent=log.user_agent(user), object_type="user", object_id=user.get_username(),
-                   detail="sign-in", data={"from": _where(request)})
+        log.append(
+            EventType.SIGN_IN,
+            agent=log.user_agent(user),
+            object_type="user",
+            object_id=user.get_username(),
+            detail="sign-in",
+            data={"from": _where(request)},
+        )
 
 
 @receiver(user_logged_out, dispatch_uid="kho-sign-out")
@@ -30,14 +36,25 @@ def on_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is None:
         return
     with transaction.atomic():
-        log.append(EventType.SIGN_IN, agent=log.user_agent(user), object_type="user", object_id=user.get_username(),
-                   detail="sign-out", data={"from": _where(request)})
+        log.append(
+            EventType.SIGN_IN,
+            agent=log.user_agent(user),
+            object_type="user",
+            object_id=user.get_username(),
+            detail="sign-out",
+            data={"from": _where(request)},
+        )
 
 
 @receiver(user_login_failed, dispatch_uid="kho-sign-in-failed")
 def on_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     """A failed sign-in: the user name tried, never the password."""
     with transaction.atomic():
-        log.append(EventType.SIGN_IN, outcome=Outcome.FAILURE, object_type="user",
-                   object_id=str(credentials.get("username", ""))[:100], detail="failed sign-in",
-                   data={"from": _where(request)})
+        log.append(
+            EventType.SIGN_IN,
+            outcome=Outcome.FAILURE,
+            object_type="user",
+            object_id=str(credentials.get("username", ""))[:100],
+            detail="failed sign-in",
+            data={"from": _where(request)},
+        )

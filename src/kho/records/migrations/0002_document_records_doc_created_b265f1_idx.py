@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0001_initial'),
+        ("records", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['created_at'], name='records_doc_created_b265f1_idx'),
+            model_name="document",
+            index=models.Index(fields=["created_at"], name="records_doc_created_b265f1_idx"),
         ),
     ]

@@ -37,7 +37,15 @@ class Command(KhoCommand):
 
         from kho.config.wsgi import application
 
-        self.say(_("Kho đang chạy tại http://%(host)s:%(port)s/ (Ctrl-C để dừng).")
-                 % {"host": options["host"], "port": options["port"]})
-        serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-              ident="Kho", clear_untrusted_proxy_headers=True)
+        self.say(
+            _("Kho đang chạy tại http://%(host)s:%(port)s/ (Ctrl-C để dừng).")
+            % {"host": options["host"], "port": options["port"]}
+        )
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="Kho",
+            clear_untrusted_proxy_headers=True,
+        )
