@@ -11,7 +11,9 @@ Text: sentences of function syllables and content words (two syllables each, 3,0
 frequencies), 1–2 KB per document, so that a content word of rank r occurs in about 1 - exp(-76/(8.6 r))
 of the documents (rank 10: 59 %, 100: 8 %, 1,000: 0.9 %).
 
-Measured, each as p50 / p95 / max in ms after one warm-up pass, and the median number of matches:
+Measured, each as p50 / p95 / max in ms after one warm-up pass, with the median number of matches
+(``total``, capped at the backend's ``count_limit``) and the share of queries ranked by relevance (the
+rest are listed most recently added first, see ``OrmSearchBackend.rank_limit``):
 - ``search``: 200 two-syllable queries (one content word of rank 1–1,000), each with one filter (a
   5-year range or a type), half typed with tone marks and half without; ``base`` = every document;
 - ``search+policy``: the same with a policy-like ``base`` (unclassified, three agencies in four);
@@ -243,14 +245,16 @@ def measure(label: str, calls: list[Callable[[], Any]]) -> dict[str, Any]:
     """Run every call once to warm up, then once timed; p50/p95/max in ms and the median match count."""
     for call in calls:
         call()
-    samples, totals = [], []
+    samples, totals, ranked = [], [], 0
     for call in calls:
         started = time.perf_counter()
         result = call()
         samples.append((time.perf_counter() - started) * 1000)
         totals.append(getattr(result, "total", 0))
+        ranked += bool(getattr(result, "ranked", False))
     p50, p95, worst = percentiles(samples)
-    return {"kind": label, "n": len(calls), "p50": p50, "p95": p95, "max": worst, "matches": statistics.median(totals)}
+    matches = statistics.median(totals)
+    return {"kind": label, "p50": p50, "p95": p95, "max": worst, "matches": matches, "ranked": ranked / len(calls)}
 
 
 def search_calls(base: Any, rng: random.Random, common: bool = False) -> list[Callable[[], Any]]:
@@ -318,7 +322,7 @@ def report(rows: dict[str, Any]) -> None:
         verdict = "ok" if row["p95"] <= goal else "MISSED"
         print(
             f"{rows['vendor']:<11}{rows['n']:>9}  {rows['generate_s']:>6.0f}  {row['kind']:<14}{row['p50']:>8.1f}"
-            f"{row['p95']:>8.1f}{row['max']:>8.1f}{row['matches']:>9.0f}  {goal} {verdict}"
+            f"{row['p95']:>8.1f}{row['max']:>8.1f}{row['matches']:>9.0f}{row['ranked']:>8.0%}  {goal} {verdict}"
         )
     print(f"{'':<22}(documents {rows['documents']:.0f} s, index {rows['index']:.0f} s)", flush=True)
 
@@ -335,6 +339,7 @@ def main() -> int:
         return 0
     runs = [(url, int(n)) for url in ["", *([args.pg] if args.pg else [])] for n in args.sizes.split(",")]
     header = f"{'db':<11}{'docs':>9}  {'gen s':>6}  {'kind':<14}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'matches':>9}"
+    header += f"{'ranked':>8}"
     print(f"{header}  goal p95")
     for url, n in runs:
         child = subprocess.run(

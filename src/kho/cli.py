@@ -27,6 +27,7 @@ KHO_COMMANDS: dict[str, str] = {
     "audit": "Kiểm tra chuỗi nhật ký sự kiện / verify the event log",
     "handover": "Sắp xếp tổ chức, giao nhận phông / reorganization and handover",
     "lineage": "Cây tiền thân, kế thừa của cơ quan / agency lineage",
+    "search": "Tìm kiếm toàn văn, lập lại chỉ mục / full-text search and reindex",
     "signing": "Chữ ký số cơ quan trên bản số hóa / organisation signatures",
     "tokens": "Khóa API cho script và máy quét / API tokens",
     "users": "Tài khoản, vai trò, độ mật / accounts, roles and clearances",
