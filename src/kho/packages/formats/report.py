@@ -7,8 +7,10 @@ layer translates ``finding.message`` and then fills in ``finding.params``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
 from kho.packages.formats.exceptions import BagValidationError
 
@@ -62,31 +64,16 @@ class Finding:
         }
 
 
-@dataclass(slots=True)
-class BagReport:
-    """Everything a validation run found, plus a few facts about the bag.
+class FindingList:
+    """What every validation report can do with its ``findings`` (BagIt and E-ARK reports share it).
 
-    Attributes:
-        path: The bag directory as given.
-        findings: Every finding in discovery order.
-        version: ``BagIt-Version`` as declared, or None when bagit.txt is unusable.
-        encoding: Python codec name used for tag files.
-        algorithms: Payload manifest algorithms found (sorted).
-        payload_files: Regular files found under ``data/``.
-        payload_bytes: Their total size in bytes.
-        fetch_pending: fetch.txt entries not yet present (a "holey" bag).
-        info: bag-info.txt metadata as (label, value) pairs, in file order.
+    Subclasses are dataclasses with ``path`` and ``findings`` fields and set ``error_class``.
     """
 
+    __slots__ = ()
     path: str
-    findings: list[Finding] = field(default_factory=list)
-    version: str | None = None
-    encoding: str = "utf-8"
-    algorithms: tuple[str, ...] = ()
-    payload_files: int = 0
-    payload_bytes: int = 0
-    fetch_pending: int = 0
-    info: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[Finding]
+    error_class: ClassVar[Callable[..., Exception]] = BagValidationError
 
     def add(self, severity: Severity, code: str, path: str | None, message: str, **params: str | int) -> None:
         """Append a finding; ``path`` is also offered to the template as ``%(path)s``."""
@@ -114,7 +101,7 @@ class BagReport:
 
     @property
     def is_valid(self) -> bool:
-        """True when there is no error finding (warnings do not make a bag invalid)."""
+        """True when there is no error finding (warnings do not make a package invalid)."""
         return not any(f.severity == Severity.ERROR for f in self.findings)
 
     def codes(self, severity: Severity | None = None) -> set[str]:
@@ -122,10 +109,33 @@ class BagReport:
         return {f.code for f in self.findings if severity is None or f.severity == severity}
 
     def raise_if_invalid(self) -> None:
-        """Raise :class:`BagValidationError` with every finding as ``details`` if any error was found.
-
-        Raises:
-            BagValidationError: The bag has at least one error finding.
-        """
+        """Raise ``error_class`` with every finding as ``details`` if any error was found."""
         if not self.is_valid:
-            raise BagValidationError(details=self.findings, path=self.path)
+            raise self.error_class(details=self.findings, path=self.path)
+
+
+@dataclass(slots=True)
+class BagReport(FindingList):
+    """Everything a validation run found, plus a few facts about the bag.
+
+    Attributes:
+        path: The bag directory as given.
+        findings: Every finding in discovery order.
+        version: ``BagIt-Version`` as declared, or None when bagit.txt is unusable.
+        encoding: Python codec name used for tag files.
+        algorithms: Payload manifest algorithms found (sorted).
+        payload_files: Regular files found under ``data/``.
+        payload_bytes: Their total size in bytes.
+        fetch_pending: fetch.txt entries not yet present (a "holey" bag).
+        info: bag-info.txt metadata as (label, value) pairs, in file order.
+    """
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    version: str | None = None
+    encoding: str = "utf-8"
+    algorithms: tuple[str, ...] = ()
+    payload_files: int = 0
+    payload_bytes: int = 0
+    fetch_pending: int = 0
+    info: list[tuple[str, str]] = field(default_factory=list)
