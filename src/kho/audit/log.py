@@ -66,10 +66,10 @@ def append_many(new_events: list[NewEvent]) -> list[Event]:
                 seq=seq,
                 event_type=new.event_type.value,
                 outcome=new.outcome.value,
-                agent=new.agent[:200],
-                object_type=new.object_type,
-                object_id=str(new.object_id)[:100],
-                detail=new.detail,
+                agent=_text(new.agent)[:200],
+                object_type=_text(new.object_type),
+                object_id=_text(str(new.object_id))[:100],
+                detail=_text(new.detail),
                 data=canonical_json(new.data or {}),
                 occurred_at=now,
                 prev_hash=prev_hash,
@@ -80,6 +80,11 @@ def append_many(new_events: list[NewEvent]) -> list[Event]:
         head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
     return rows
+
+
+def _text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL; an event must never fail to record because of one."""
+    return value.replace("\x00", "\ufffd")
 
 
 def _locked_head() -> ChainHead:
