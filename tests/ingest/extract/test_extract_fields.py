@@ -551,13 +551,13 @@ def test_recipients_ocr_list_without_dashes(extract: Extract) -> None:
         ("Số 09-CV/\u00d0U Quang Trung, ngày 08 tháng 7 năm 2025", "09-CV/ĐU", False),  # eth read for Đ
     ],
 )
-def test_ocr_confusions_seen_on_rendered_scans(line, expected, lowered):
+def test_ocr_confusions_seen_on_rendered_scans(line: str, expected: str, *, lowered: bool) -> None:
     meta = extract_metadata(f"ĐẢNG ỦY XÃ QUANG TRUNG\n*\n{line}\nKẾT LUẬN\nvề công tác lưu trữ\n")
     assert meta.number_symbol == expected
     assert (meta.confidence["number_symbol"] < REVIEW_THRESHOLD) is lowered
 
 
-def test_vv_whose_second_v_ocr_lost():
+def test_vv_whose_second_v_ocr_lost() -> None:
     text = (
         "TỈNH ỦY AN GIANG\n*\nSố 1998-CV/TU Rạch Giá, ngày 15 tháng 5 năm 2025\nV/ quản lý hồ sơ\nKính gửi: Các ban\n"
     )
@@ -566,7 +566,7 @@ def test_vv_whose_second_v_ocr_lost():
     assert meta.doc_type_code == "22"
 
 
-def test_vv_with_a_fraction_slash_and_a_speck():
+def test_vv_with_a_fraction_slash_and_a_speck() -> None:
     text = (
         "TỈNH ỦY ĐỒNG NAI\n*\nSố 02-CV/TU Biên Hòa, ngày 28 tháng 7 năm 2025\n"
         "V\u2044%v thu thập tài liệu vào Kho Lưu trữ Tỉnh\nủy\n\nKính gửi: - Các đảng ủy trực thuộc;\n"

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from kho.core.codetables import DOC_TYPE, DOC_TYPE_OTHER
 from kho.core.text import N_, nfc
+from kho.ingest.extract._accents import restore_accents
 from kho.ingest.extract._dates import PlaceDate, find_place_date
 from kho.ingest.extract._header import (
     Issuer,
@@ -156,8 +157,8 @@ def extract_metadata(text: str) -> ExtractedMetadata:
     number, doc_type, signature = fields.number, fields.typed.doc_type, fields.signature
     confidence = _confidences(fields)
     return ExtractedMetadata(
-        issuer=drop_specks(fields.issuer.issuer),
-        issuer_parent=drop_specks(fields.issuer.parent),
+        issuer=restore_accents(drop_specks(fields.issuer.issuer)),
+        issuer_parent=restore_accents(drop_specks(fields.issuer.parent)),
         number=number.number if number else None,
         number_symbol=number.number_symbol if number else None,
         doc_type=doc_type.name if doc_type else None,
@@ -166,8 +167,8 @@ def extract_metadata(text: str) -> ExtractedMetadata:
         place=fields.place_date.place,
         summary=drop_specks(fields.summary.summary),
         signer=signature.signer,
-        signer_title=signature.title,
-        signer_authority=signature.authority,
+        signer_title=restore_accents(signature.title),
+        signer_authority=restore_accents(signature.authority),
         classification=fields.classification[0],
         urgency=fields.urgency[0],
         recipients=fields.recipients,

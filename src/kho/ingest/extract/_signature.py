@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from kho.core.text import fold_vi
-from kho.ingest.extract._text import Line, fold_same_length, is_upper
+from kho.ingest.extract._text import Line, fold_same_length, is_garbled, is_upper
 
 _MARKER = re.compile(r"(t\s?/\s?m|k\s?/\s?t|t\s?/\s?l|tm|kt|tl|tuq)(\.|\s|$)|q\.\s")
 _POSITION_START = re.compile(
@@ -48,6 +48,11 @@ _MAX_RIGHT_CHARS = 80
 _RIGHT_NAME_SCORE = 0.9
 _MIN_MERGED_LINES = 2
 _WINDOW = 45
+_MAX_DEBRIS_CHARS = 30
+_LEADING_DEBRIS = " :;.,_=~^ˆ'\"“”‘’|"
+# "Nơi nhận" as OCR reads it: "Nơi nhộn", "Noi nhan", "Nơinhận".
+_NOI_NHAN = re.compile(r"n[o0]i\s?nh[a-z]{1,2}n\b")
+_LIST_MARKS = "-–—~•+* "  # how a "Nơi nhận" entry starts (OCR reads the dash as any of these)
 
 
 class Signature(NamedTuple):
@@ -85,6 +90,11 @@ def _clean_name(text: str) -> str:
     return _strip_honorific(text)
 
 
+def _is_debris(text: str) -> bool:
+    """A short line of seal or signature debris inside the signature block, skipped like a blank line."""
+    return len(text) <= _MAX_DEBRIS_CHARS and is_garbled(text)
+
+
 def _is_block_line(line: Line) -> bool:
     return is_upper(line.text) and _name_score(line.text) < _UPPER_NAME_SCORE and len(line.text) <= _MAX_BLOCK_CHARS
 
@@ -107,7 +117,7 @@ def _block_at(lines: list[Line], start: int) -> _Block | None:
     index = start
     while index < len(lines) and index < start + _MAX_BLOCK_LINES:
         line = lines[index]
-        if line.is_separator or _SIGNED.match(line.folded):
+        if line.is_separator or _SIGNED.match(line.folded) or _is_debris(line.text):
             index += 1
             continue
         score = _name_score(line.text)
@@ -134,9 +144,13 @@ def _blocks(lines: list[Line]) -> list[_Block]:
     return found
 
 
+def _is_noi_nhan(line: Line) -> bool:
+    return _NOI_NHAN.match(line.folded) is not None
+
+
 def _anchor(lines: list[Line]) -> int:
     for index, line in enumerate(lines):
-        if line.folded.startswith("noi nhan"):
+        if _is_noi_nhan(line):
             return index
     for index in range(len(lines) - 1, -1, -1):
         if lines[index].text.endswith("./."):
@@ -193,16 +207,18 @@ def split_columns(text: str) -> tuple[str, str | None]:
     Returns:
         ``(left, right)``; ``right`` is None when the line is not a merged one.
     """
-    for match in re.finditer(r"[;:.]\s+", text):
+    for match in re.finditer(r"[;:.,]\s+", text):
         if len(text) - match.end() > _MAX_RIGHT_CHARS:
             continue  # the signature column is short; skip early so long lines stay linear
         left, right = text[: match.start() + 1], text[match.end() :]
-        if not any(char.islower() for char in left) or fold_vi(left).startswith("luu"):
-            continue  # "KT. BỘ TRƯỞNG" and "Lưu: VT, VP." are not two columns
+        if not any(char.islower() for char in left) or fold_vi(left).lstrip(_LIST_MARKS).startswith("luu"):
+            continue  # "KT. BỘ TRƯỞNG" and "- Lưu: VT, VP." are not two columns
         folded = fold_same_length(right)
+        if match.group(0).startswith(",") and not _POSITION_START.match(folded):
+            continue  # Party entries end with ",": only a position ("Tỉnh ủy viên, PHÓ BÍ THƯ") starts a column
         upper_line = is_upper(right) and len(right) <= _MAX_RIGHT_UPPER
         if upper_line or _SIGNED.match(folded) or _name_score(right) >= _RIGHT_NAME_SCORE:
-            return left, right
+            return left, right.lstrip(_LEADING_DEBRIS) or right
     return text, None
 
 
@@ -211,8 +227,12 @@ def _right_column(lines: list[Line], anchor: int) -> list[Line]:
     column: list[Line] = []
     for line in lines[anchor : anchor + _WINDOW]:
         _, right = split_columns(line.text)
+        if right is not None and _is_debris(right):
+            continue
         if right is not None:
             column.append(Line(right, fold_same_length(right), bold=False))
+        elif line.folded.lstrip(_LIST_MARKS).startswith("luu") or line.text.startswith(tuple(_LIST_MARKS[:-1])):
+            continue  # a "Nơi nhận" entry ("- Lưu: VT, CVTLNN." reads as upper case), never the signature
         elif not line.is_separator and (_is_block_line(line) or _name_score(line.text)):
             column.append(line)
     return column
@@ -229,15 +249,16 @@ def find_signature(lines: list[Line]) -> Signature:
     """
     anchor = _anchor(lines)
     block = None
-    if anchor < len(lines) and lines[anchor].folded.startswith("noi nhan"):
+    if anchor < len(lines) and _is_noi_nhan(lines[anchor]):
         merged = sum(split_columns(line.text)[1] is not None for line in lines[anchor : anchor + _WINDOW])
-        if merged >= _MIN_MERGED_LINES:
+        # "Nơi nhận: KT. CHỦ TỊCH" on one line is proof enough that OCR read both columns row by row.
+        if merged >= _MIN_MERGED_LINES or split_columns(lines[anchor].text)[1] is not None:
             block = _choose(_blocks(_right_column(lines, anchor)), 0)
     if block is None:
         block = _choose(_blocks(lines), anchor)
     if block is None:
         return Signature(None, None, None, 0.0)
     authority, titles = _split_block(block.lines)
-    title = ", ".join(" ".join(item.split()) for item in titles) or None
+    title = ", ".join(" ".join(item.split()).rstrip(" .,;:") for item in titles) or None
     joined = " / ".join(" ".join(item.split()).rstrip(",") for item in authority) or None
     return Signature(block.name, title, joined, block.score)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -175,6 +177,35 @@ def drop_specks(text: str | None) -> str | None:
     if text is None:
         return None
     return _SPACE.sub(" ", _SPECK.sub(" ", text)).strip() or None
+
+
+# Marks of the Vietnamese alphabet, decomposed: tones (grave, acute, tilde, hook, dot below) and vowel marks
+# (circumflex, breve, horn). A letter with any other mark (Ï, Ø, Å) is not Vietnamese: OCR invented it.
+_VI_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+_VI_BASES = frozenset(string.ascii_lowercase + "đ")
+_MIN_LETTER_SHARE = 0.7
+
+
+def is_garbled(text: str) -> bool:
+    """True for OCR debris: under 70 % of the visible characters are letters, or a letter is not Vietnamese.
+
+    A red seal or a blue signature read as text gives such lines (``“55% ÏNH Đề``, ``ế ;)``).
+
+    Args:
+        text: one printed line, NFC.
+
+    Returns:
+        Whether the line is debris rather than words.
+    """
+    visible = [char for char in text if not char.isspace()]
+    letters = [char for char in visible if char.isalpha()]
+    if not visible or len(letters) < _MIN_LETTER_SHARE * len(visible):
+        return True
+    for letter in letters:
+        decomposed = unicodedata.normalize("NFD", letter)
+        if decomposed[0].lower() not in _VI_BASES or not _VI_MARKS.issuperset(decomposed[1:]):
+            return True
+    return False
 
 
 def collapse(text: str) -> str:
