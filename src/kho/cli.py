@@ -23,6 +23,7 @@ KHO_COMMANDS: dict[str, str] = {
     "inspect": "Xem siêu dữ liệu đọc từ tệp, không lưu / inspect files without storing",
     "fixity": "Kiểm tra toàn vẹn dữ liệu / check stored objects",
     "storage": "Quản lý kho đối tượng (sweep) / object store maintenance",
+    "keys": "Khóa chủ mã hóa tài liệu mật / master key for classified documents",
     "validate": "Kiểm tra túi BagIt, gói E-ARK, gói chuyển giao / validate bags and packages",
     "audit": "Kiểm tra chuỗi nhật ký sự kiện / verify the event log",
     "handover": "Sắp xếp tổ chức, giao nhận phông / reorganization and handover",

@@ -144,7 +144,8 @@ def test_bad_selection_is_refused(tmp_path, kho, args, code, needle):
 
 def test_missing_object_stops_the_export_and_leaves_nothing(tmp_path, kho):
     build_source(tmp_path)
-    get_store().delete(DigitalObject.objects.first().blob.digest)
+    blob = DigitalObject.objects.first().blob  # in a classified record: stored encrypted, under enc/
+    get_store().path_for_key(blob.storage_key).unlink()
     result = kho("export", "package", "--fonds", FONDS, tmp_path / "out")
     assert result.code == 2 and "sha256:" in result.err
     assert not (tmp_path / "out").exists() and PackageTransfer.objects.count() == 0

@@ -137,7 +137,7 @@ class IngestBornDigitalAction:
         existing = _existing_source(digest)
         if existing is not None:
             return IngestOutcome(name, "duplicate", digest=digest, doc_code=existing)
-        blob, _put = put_path(path)
+        blob, _put = put_path(path, classified=self.record is not None and self.record.secrecy_level > 0)
         if blob.digest != digest:
             return IngestOutcome(name, "rejected", reason=_("tệp thay đổi trong khi đọc"))
         doc_code = self._commit(path, blob, media_type)

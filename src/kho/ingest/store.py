@@ -85,9 +85,11 @@ def store_result(
     ``filenames`` names the master scans when their paths do not (uploads are read from the object store).
     """
     names = filenames if filenames and len(filenames) == len(result.source.files) else None
-    masters = [(Path(names[i]) if names else path, put_path(path)[0]) for i, path in enumerate(result.source.files)]
-    access = put_path(result.pdfa)[0] if result.pdfa else None
-    text = put_blob(io.BytesIO(result.text.encode("utf-8")))[0]
+    secret = max(record.secrecy_level, document_fields(result.metadata)["secrecy_level"]) > 0  # encrypted at rest
+    files = result.source.files
+    masters = [(Path(names[i]) if names else p, put_path(p, classified=secret)[0]) for i, p in enumerate(files)]
+    access = put_path(result.pdfa, classified=secret)[0] if result.pdfa else None
+    text = put_blob(io.BytesIO(result.text.encode("utf-8")), classified=secret)[0]
     master_type = MEDIA_TYPES.get(str(result.source.format), "application/octet-stream")
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)

@@ -40,7 +40,7 @@ from kho.ingest.digitize import DigitizeBatchAction, DigitizeReport, PlannedDocu
 from kho.ingest.models import UploadBatch, UploadFile, UploadFileStatus, UploadStatus
 from kho.ingest.stages.identify import sniff_format
 from kho.records.models import Record
-from kho.storage.store import get_store, put_blob
+from kho.storage.store import export_blob, put_blob
 
 __all__ = [
     "CreateUploadBatchAction",
@@ -212,7 +212,7 @@ class ReceiveUploadAction:
         name = self.check()
         self._check_content(name)
         # Bytes first (rule 7), outside the transaction so a large file never holds the write lock.
-        blob, _result = put_blob(cast("BinaryIO", self.stream))
+        blob, _result = put_blob(cast("BinaryIO", self.stream), classified=self.batch.record.secrecy_level > 0)
         with transaction.atomic():
             batch = UploadBatch.objects.select_for_update().get(pk=self.batch.pk)
             if batch.status != UploadStatus.PENDING:
@@ -318,7 +318,6 @@ def stage_files(
     ordinal when another batch got there first). Returns the planned documents and, for each folder (the
     outcome's ``source``), its group.
     """
-    store = get_store()
     folders: dict[str, Path] = {}
     pages: dict[str, list[Path]] = {}
     for upload in sorted(files, key=lambda f: f.order):
@@ -327,11 +326,7 @@ def stage_files(
         target = folder / upload.filename
         if target.exists():  # the same name twice in one group cannot pass ReceiveUploadAction; be safe anyway
             target = folder / f"{upload.order:06d}-{upload.filename}"
-        source = store.path_for(upload.blob.digest)
-        try:
-            os.link(source, target)
-        except OSError:  # another file system, or links not allowed: copy instead
-            shutil.copyfile(source, target)
+        export_blob(upload.blob, target)  # a hard link, or the decrypted bytes of a classified scan
         pages.setdefault(upload.group, []).append(target)
     planned = [
         PlannedDocument(record_code, tuple(pages[group]), folders[group], order=first_ordinal + n)

@@ -8,10 +8,10 @@ blocks; only metadata (one small object per record, document and file) is held i
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -22,7 +22,7 @@ from kho.handover.models import Custody
 from kho.packages.formats.earkspec import DocumentSpec, FileSpec, RecordSpec
 from kho.packages.layout import file_role, model_row, package_file_name
 from kho.records.models import DigitalObject, Document, Fonds, Record
-from kho.storage.store import get_store
+from kho.storage.store import blob_present, blob_source
 
 __all__ = ["Collected", "agency_row", "collect_records", "custody_rows", "relation_rows"]
 
@@ -70,7 +70,7 @@ def _file_spec(record: Record, doc: Document, obj: DigitalObject, taken: set[str
     taken.add(f"{rep}/{name}")
     return FileSpec(
         package_path=name,
-        source=get_store().path_for(obj.blob.digest),
+        source=blob_source(obj.blob),
         media_type=obj.media_type,
         created=obj.created_at,
         role=role,
@@ -93,7 +93,7 @@ def _document(
         out.blob_paths[obj.blob.digest].append(spec.path_in_package)
         out.files += 1
         out.bytes += obj.blob.size
-        if not Path(spec.source).is_file():  # type: ignore[arg-type]
+        if not blob_present(obj.blob):
             out.missing.append(obj.blob.digest)
         objects.append(
             {
@@ -144,7 +144,7 @@ def _record(
     row = model_row(record)
     row["documents"] = []
     out.rows.append(row)
-    documents = tuple(_document(record, doc, objects.get(doc.pk, []), out, taken) for doc in docs)
+    documents = tuple(_document(record, doc, objects.pop(doc.pk, []), out, taken) for doc in docs)
     return RecordSpec(
         file_code=record.file_code,
         title=record.title,
@@ -169,19 +169,31 @@ def _record(
 
 
 def collect_records(selected: QuerySet[Record]) -> tuple[list[Record], Collected]:
-    """The selected records, as specs and sidecar rows (three flat queries, the selection as a subquery)."""
+    """The selected records, as specs and sidecar rows (three flat queries, the selection as a subquery).
+
+    Documents are streamed in record order and turned into specs a record at a time, so the (large)
+    document model instances of only one record are alive at once; specs and rows come out in
+    ``file_code`` order as before.
+    """
     records = list(selected.order_by("file_code"))
-    docs: dict[int, list[Document]] = defaultdict(list)
-    for doc in Document.objects.filter(record__in=selected).order_by("record_id", "ordinal").iterator(2000):
-        docs[doc.record_id].append(doc)
+    by_pk = {record.pk: record for record in records}
     objects: dict[int, list[DigitalObject]] = defaultdict(list)
     qs = DigitalObject.objects.filter(document__record__in=selected).select_related("blob")
     for obj in qs.order_by("document_id", "role", "id").iterator(2000):
         objects[obj.document_id].append(obj)
     out = Collected()
     taken: set[str] = set()
+    done: set[int] = set()
+    docs = Document.objects.filter(record__in=selected).order_by("record_id", "ordinal", "id").iterator(2000)
+    for record_id, group in itertools.groupby(docs, key=lambda doc: doc.record_id):
+        out.records.append(_record(by_pk[record_id], list(group), objects, out, taken))
+        done.add(record_id)
     for record in records:
-        out.records.append(_record(record, docs.get(record.pk, []), objects, out, taken))
+        if record.pk not in done:  # a record without documents
+            out.records.append(_record(record, [], objects, out, taken))
+    position = {record.file_code: n for n, record in enumerate(records)}
+    out.records.sort(key=lambda spec: position[spec.file_code])
+    out.rows.sort(key=lambda row: position[row["file_code"]])
     return records, out
 
 

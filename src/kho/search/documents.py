@@ -23,7 +23,7 @@ from kho.records.choices import ObjectRole
 from kho.records.models import DigitalObject, Document
 from kho.search.terms import symbol_terms
 from kho.storage.cas import ObjectMissingError
-from kho.storage.store import get_store
+from kho.storage.store import open_blob
 
 __all__ = ["TEXT_CAP_BYTES", "IndexEntry", "entry_for", "load_entries", "read_text", "should_index_text"]
 
@@ -106,7 +106,7 @@ def entry_for(document: Document, text: str = "") -> IndexEntry:
 def read_text(digest: str, cap: int = TEXT_CAP_BYTES) -> str:
     """The first ``cap`` bytes of a stored UTF-8 text as a string (a character cut at the end is dropped)."""
     chunks, size = [], 0
-    with get_store().open(digest) as stream:
+    with open_blob(digest) as stream:
         while size < cap and (chunk := stream.read(cap - size)):
             chunks.append(chunk)
             size += len(chunk)

@@ -20,7 +20,7 @@ from django.conf import settings
 
 from kho.core.exceptions import NotFoundError
 from kho.storage.cas import parse_digest
-from kho.storage.store import get_store
+from kho.storage.store import blob_path
 
 __all__ = ["WIDTHS", "cache_path", "page_count", "thumbnail"]
 
@@ -37,8 +37,8 @@ def cache_path(digest: str, page: int, width: int) -> Path:
 
 def page_count(digest: str) -> int:
     """Number of pages of the stored PDF ``digest``."""
-    with _PDFIUM:
-        pdf = pdfium.PdfDocument(str(get_store().path_for(digest)))
+    with blob_path(digest) as path, _PDFIUM:
+        pdf = pdfium.PdfDocument(str(path))
         try:
             return len(pdf)
         finally:
@@ -88,7 +88,8 @@ def thumbnail(digest: str, page: int, width: int, *, cache: bool) -> bytes:
     target = cache_path(digest, page, width)
     if cache and target.is_file():
         return target.read_bytes()
-    data = _render(get_store().path_for(digest), page, width)
+    with blob_path(digest) as path:
+        data = _render(path, page, width)
     if cache:
         _write_atomically(target, data)
     return data

@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from kho.storage.cas.crypto import EncryptResult, encrypt_stream
 from kho.storage.cas.digest import ALGORITHM, CHUNK_SIZE, hash_stream, parse_digest
-from kho.storage.cas.layout import key_for
+from kho.storage.cas.errors import ObjectMissingError, StoreError
+from kho.storage.cas.layout import ENCRYPTED_DIR, encrypted_key_for, key_for
 
 
-class StoreError(OSError):
-    """The store could not write or read an object (disk full, permissions, a digest that does not match)."""
+@dataclass(frozen=True, slots=True)
+class EncryptedPut:
+    """What ``put_encrypted`` stored: digests and sizes, the storage key, whether the file was new."""
 
-
-class ObjectMissingError(StoreError):
-    """No object with this digest is in the store."""
+    result: EncryptResult
+    key: str
+    created: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,9 @@ class FileStore:
         return digest, size
 
     def _publish(self, tmp_path: Path, digest: str) -> bool:
-        final = self.path_for(digest)
+        return self._publish_at(tmp_path, self.path_for(digest))
+
+    def _publish_at(self, tmp_path: Path, final: Path) -> bool:
         if final.is_file():
             tmp_path.unlink()
             return False
@@ -120,6 +125,55 @@ class FileStore:
             _fsync_dir(final.parent)
         return True
 
+    def path_for_key(self, key: str) -> Path:
+        """The path of a stored object from its relative storage key (``sha256/…`` or ``enc/…``)."""
+        parts = key.split("/")
+        if len(parts) != 4 or parts[0] not in {ALGORITHM, ENCRYPTED_DIR} or any(p in {"", ".", ".."} for p in parts):
+            raise StoreError(f"not a storage key: {key!r}")
+        return self.root.joinpath(*parts)
+
+    def open_key(self, key: str) -> BinaryIO:
+        """Open a stored object by its storage key; ``ObjectMissingError`` when it is absent."""
+        try:
+            return self.path_for_key(key).open("rb")
+        except FileNotFoundError:
+            raise ObjectMissingError(f"object {key} is missing from {self.root}") from None
+
+    def put_encrypted(self, stream: BinaryIO, data_key: bytes, chunk_size: int = CHUNK_SIZE) -> EncryptedPut:
+        """Encrypt ``stream`` into the store (only ciphertext ever touches the disk) and publish it.
+
+        The object is named by its ciphertext digest under ``enc/``; the caller records the plaintext
+        digest, the wrapped data key and the storage key in the database after this returns.
+        """
+        self.ensure()
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix="enc-")
+        tmp_path = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                result = encrypt_stream(stream, out, data_key, chunk_size)
+                out.flush()
+                if self.durable:
+                    os.fsync(out.fileno())
+            key = encrypted_key_for(result.cipher_digest)
+            created = self._publish_at(tmp_path, self.root / key)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp_path.unlink()
+            raise
+        return EncryptedPut(result=result, key=key, created=created)
+
+    def delete_key(self, key: str) -> None:
+        """Remove an object by its storage key (a replaced plaintext, an unused ciphertext)."""
+        path = self.path_for_key(key)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            if self.durable:
+                _fsync_dir(path.parent)
+
+    def iter_encrypted(self) -> Iterator[tuple[str, Path]]:
+        """Yield ``(ciphertext digest, path)`` for every encrypted object file."""
+        yield from self._iter_tree(self.root / ENCRYPTED_DIR)
+
     def delete(self, digest: str) -> None:
         """Remove an object (used only by ``sweep`` and by tests that simulate loss)."""
         with contextlib.suppress(FileNotFoundError):
@@ -127,7 +181,10 @@ class FileStore:
 
     def iter_digests(self) -> Iterator[tuple[str, Path]]:
         """Yield ``(digest, path)`` for every object file in the store."""
-        base = self.root / ALGORITHM
+        yield from self._iter_tree(self.root / ALGORITHM)
+
+    @staticmethod
+    def _iter_tree(base: Path) -> Iterator[tuple[str, Path]]:
         if not base.is_dir():
             return
         for first in sorted(base.iterdir()):

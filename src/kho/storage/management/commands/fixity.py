@@ -25,13 +25,18 @@ class Command(KhoCommand):
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--all", action="store_true", help=_("Kiểm tra mọi đối tượng (mặc định)."))
         group.add_argument("--sample", type=int, metavar="N", help=_("Kiểm tra N đối tượng chọn ngẫu nhiên."))
+        parser.add_argument(
+            "--decrypt",
+            action="store_true",
+            help=_("Giải mã cả đối tượng mã hóa để kiểm tra bản rõ (cần khóa chủ)."),
+        )
 
     def run(self, *args: Any, **options: Any) -> None:
         """Check; exit 1 if any object is missing or altered."""
         sample = options.get("sample")
         if sample is not None and sample < 1:
             raise BadInputError(_("--sample cần một số nguyên dương, nhận được %(value)s."), value=sample)
-        action = FixityCheckAction(sample=sample)
+        action = FixityCheckAction(sample=sample, decrypt=options.get("decrypt", False))
         total = Blob.objects.aggregate(total=Sum("size"))["total"] or 0
         with self.progress(total, _("Kiểm tra toàn vẹn")) as advance:
             report = action.execute(progress=advance)
