@@ -1,13 +1,15 @@
 """Read what a received package says about itself: METS file lists, EAD records and documents, JSON files.
 
-Every file is reached through ``safe_join`` and every XML file is parsed with ``parse_untrusted`` (style
-rule 17); unusable files are skipped here because the BagIt and E-ARK validators already report them.
+Every file is reached through ``safe_join`` and every XML file is streamed with ``iter_untrusted`` (style
+rule 17; memory does not grow with the package); unusable files are skipped here because the BagIt and
+E-ARK validators already report them.
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from urllib.parse import unquote as unhref
 from lxml import etree
 
 from kho.packages.formats import PackageFormatError, safe_join
-from kho.packages.formats.xmlsafe import parse_untrusted
+from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted
 from kho.packages.layout import MAX_JSON_BYTES
 
 __all__ = ["EadFacts", "MetsFacts", "read_ead", "read_json", "read_mets"]
@@ -25,6 +27,8 @@ _EAD_PATH = "metadata/descriptive/EAD.xml"
 METS_NS = "http://www.loc.gov/METS/"
 EAD_NS = "urn:isbn:1-931666-22-9"
 XLINK_NS = "http://www.w3.org/1999/xlink"
+_METS_FILE = f"{{{METS_NS}}}file"
+_EAD_C = f"{{{EAD_NS}}}c"
 
 
 @dataclass(slots=True)
@@ -45,33 +49,48 @@ class EadFacts:
     readable: bool = True
 
 
-def _parse(root: Path, rel: str) -> etree._ElementTree | None:
-    """Parse one package XML file safely, or None when it is missing, unsafe or malformed."""
+def _stream(root: Path, rel: str, tag: str) -> Iterator[etree._Element]:
+    """The outermost ``tag`` elements of one package XML file, streamed safely (flat memory).
+
+    Raises:
+        _Unreadable: The file is missing, unsafe or malformed (the validators report why).
+    """
     try:
-        return parse_untrusted(safe_join(root, rel))
-    except PackageFormatError:
-        return None
+        yield from iter_untrusted(safe_join(root, rel), (tag,))
+    except (PackageFormatError, etree.XMLSyntaxError, StreamIncompleteError, OSError) as exc:
+        raise _Unreadable from exc
+
+
+class _Unreadable(Exception):  # noqa: N818 - private control flow, never leaves this module
+    """A package XML file could not be read to the end."""
 
 
 def read_mets(package: Path) -> MetsFacts:
-    """Collect every ``mets:file`` of every ``representations/<name>/METS.xml``."""
+    """Collect every ``mets:file`` of every ``representations/<name>/METS.xml``.
+
+    Streamed a ``mets:file`` at a time, so memory stays flat.
+    """
     facts = MetsFacts()
     reps = package / "representations"
     names = sorted(p.name for p in reps.iterdir() if p.is_dir() and not p.is_symlink()) if reps.is_dir() else []
     for name in names:
-        tree = _parse(package, f"representations/{name}/METS.xml")
-        if tree is None:
+        try:
+            for outer in _stream(package, f"representations/{name}/METS.xml", _METS_FILE):
+                for node in outer.iter(_METS_FILE):  # a mets:file may hold mets:file
+                    _mets_file(facts, name, node)
+        except _Unreadable:
             facts.readable = False
-            continue
-        for node in tree.iter(f"{{{METS_NS}}}file"):
-            location = node.find(f"{{{METS_NS}}}FLocat")
-            href = location.get(f"{{{XLINK_NS}}}href") if location is not None else None
-            if not href:
-                continue
-            path = posixpath.normpath(f"representations/{name}/{unhref(href)}")
-            size = node.get("SIZE", "")
-            facts.files[path] = ((node.get("CHECKSUM") or "").lower(), int(size) if size.isdigit() else -1)
     return facts
+
+
+def _mets_file(facts: MetsFacts, representation: str, node: etree._Element) -> None:
+    location = node.find(f"{{{METS_NS}}}FLocat")
+    href = location.get(f"{{{XLINK_NS}}}href") if location is not None else None
+    if not href:
+        return
+    path = posixpath.normpath(f"representations/{representation}/{unhref(href)}")
+    size = node.get("SIZE", "")
+    facts.files[path] = ((node.get("CHECKSUM") or "").lower(), int(size) if size.isdigit() else -1)
 
 
 def _unitid(component: etree._Element, kind: str) -> str:
@@ -80,26 +99,32 @@ def _unitid(component: etree._Element, kind: str) -> str:
 
 
 def read_ead(package: Path) -> EadFacts:
-    """Collect record codes (``c[@level='file']``), their document ids and each document's ``dao`` paths."""
+    """Collect record codes (``c[@level='file']``), their document ids and each document's ``dao`` paths.
+
+    Streamed an outermost component (``c``) at a time, so memory does not grow with the EAD.
+    """
     facts = EadFacts()
-    tree = _parse(package, _EAD_PATH)
-    if tree is None:
+    try:
+        for element in _stream(package, _EAD_PATH, _EAD_C):
+            for record in element.iter(_EAD_C):
+                if record.get("level") == "file":
+                    _ead_record(facts, record)
+    except _Unreadable:
         facts.readable = False
-        return facts
-    base = posixpath.dirname(_EAD_PATH)
-    for record in tree.iter(f"{{{EAD_NS}}}c"):
-        if record.get("level") != "file":
-            continue
-        docs = facts.records.setdefault(_unitid(record, "fileCode"), [])
-        for doc in record.iter(f"{{{EAD_NS}}}c"):
-            if doc.get("level") != "item":
-                continue
-            doc_id = _unitid(doc, "docId")
-            docs.append(doc_id)
-            facts.documents += 1
-            hrefs = (dao.get(f"{{{XLINK_NS}}}href") or "" for dao in doc.iterfind(f"{{{EAD_NS}}}did/{{{EAD_NS}}}dao"))
-            facts.daos[doc_id] = {posixpath.normpath(posixpath.join(base, unhref(h))) for h in hrefs if h}
     return facts
+
+
+def _ead_record(facts: EadFacts, record: etree._Element) -> None:
+    base = posixpath.dirname(_EAD_PATH)
+    docs = facts.records.setdefault(_unitid(record, "fileCode"), [])
+    for doc in record.iter(_EAD_C):
+        if doc.get("level") != "item":
+            continue
+        doc_id = _unitid(doc, "docId")
+        docs.append(doc_id)
+        facts.documents += 1
+        hrefs = (dao.get(f"{{{XLINK_NS}}}href") or "" for dao in doc.iterfind(f"{{{EAD_NS}}}did/{{{EAD_NS}}}dao"))
+        facts.daos[doc_id] = {posixpath.normpath(posixpath.join(base, unhref(h))) for h in hrefs if h}
 
 
 def read_json(root: Path, rel: str) -> tuple[dict[str, Any] | None, str]:

@@ -1,15 +1,21 @@
 """Write a verified package into the receiving archive: blobs first, then every row in the caller's transaction.
 
-:func:`store_files` streams each file of the package into the object store before any row exists (style
-rule 7); the other functions must run inside one ``transaction.atomic()``, so a failure leaves no row,
-only objects that ``kho storage sweep`` removes.
+:class:`PendingStore` streams each file of the package into the object store on a thread pool while the
+caller writes the rows that refer to no object (records, documents); it waits for every object before the
+first Blob row, and before the commit (style rule 7). The other functions must run inside one
+``transaction.atomic()``, so a failure leaves no row, only objects that ``kho storage sweep`` removes.
+
+Objects are copied, never hard-linked to the received files: a link would share the inode with a folder
+the sender (or whoever can write there) may still change after verification, silently altering the
+archive's copy; a reflink would be safe but the store may encrypt (ciphertext cannot be a clone of the
+plaintext) and the bytes must be read to be hashed anyway.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +34,7 @@ from kho.storage.models import Blob
 from kho.storage.store import get_store
 
 __all__ = [
+    "PendingStore",
     "Stored",
     "ensure_agencies",
     "ensure_blobs",
@@ -66,32 +73,63 @@ def _put(path: Path, expected: str | None) -> PutResult:
         return get_store().put_stream(stream, expected_digest=expected)
 
 
+class PendingStore:
+    """Every file of a verified package being streamed into the object store on a thread pool.
+
+    Content files are checked against their SHA-256 (``put_stream(expected_digest=...)``), every other
+    package file is stored as it is. The store fsyncs each object and its folder, so the files are
+    written by :data:`STORE_THREADS` threads (fsync and hashing release the GIL); each file is read once,
+    in 1 MiB blocks. The caller may write rows meanwhile but must call :meth:`result` before any row
+    refers to a stored object and before it commits (style rule 7); leaving the ``with`` block waits for
+    every write, so a failure leaves only finished objects for ``kho storage sweep``.
+    """
+
+    def __init__(self, bag: Path, package_dir: Path, sidecar: Mapping[str, Any]) -> None:
+        jobs: dict[str, tuple[Path, str | None]] = {}
+        dirs: set[str] = set()
+        for doc in (d for r in sidecar_records(sidecar) for d in documents_of(r)):
+            for obj in objects_of(doc):
+                jobs[obj["path"]] = (safe_join(package_dir, obj["path"], dirs), obj["sha256"])
+        self._content = set(jobs)
+        prefix = f"data/{package_dir.name}/"
+        for rel in _payload_files(package_dir):
+            if rel not in self._content:
+                jobs[prefix + rel] = (safe_join(package_dir, rel, dirs), None)
+        for rel in list_tag_files(bag):
+            jobs[rel] = (safe_join(bag, rel, dirs), None)
+        self._pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="kho-import")
+        self._futures = {rel: self._pool.submit(_put, *job) for rel, job in jobs.items()}
+        self._stored: Stored | None = None
+
+    def result(self) -> Stored:
+        """Wait for every object; return what was stored.
+
+        Raises:
+            StoreError: A content file no longer hashes to its digest (changed since verification).
+        """
+        if self._stored is None:
+            results = {rel: future.result() for rel, future in self._futures.items()}
+            self._stored = Stored(
+                {rel: put for rel, put in results.items() if rel in self._content},
+                {rel: put for rel, put in results.items() if rel not in self._content},
+            )
+        return self._stored
+
+    def __enter__(self) -> PendingStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True)
+
+
 def store_files(bag: Path, package_dir: Path, sidecar: Mapping[str, Any]) -> Stored:
     """Stream every content file (checked against its SHA-256) and every other package file into the store.
-
-    The store fsyncs each object and its folder, so the files are written by :data:`STORE_THREADS` threads
-    (fsync and hashing release the GIL); each file is still read once, in 1 MiB blocks.
 
     Raises:
         StoreError: A content file no longer hashes to its digest (changed since verification).
     """
-    jobs: dict[str, tuple[Path, str | None]] = {}
-    for doc in (d for r in sidecar_records(sidecar) for d in documents_of(r)):
-        for obj in objects_of(doc):
-            jobs[obj["path"]] = (safe_join(package_dir, obj["path"]), obj["sha256"])
-    content = set(jobs)
-    prefix = f"data/{package_dir.name}/"
-    for rel in _payload_files(package_dir):
-        if rel not in content:
-            jobs[prefix + rel] = (safe_join(package_dir, rel), None)
-    for rel in list_tag_files(bag):
-        jobs[rel] = (safe_join(bag, rel), None)
-    with ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="kho-import") as pool:
-        results = dict(zip(jobs, pool.map(lambda job: _put(*job), jobs.values()), strict=True))
-    return Stored(
-        {rel: put for rel, put in results.items() if rel in content},
-        {rel: put for rel, put in results.items() if rel not in content},
-    )
+    with PendingStore(bag, package_dir, sidecar) as pending:
+        return pending.result()
 
 
 def ensure_blobs(results: Iterable[PutResult]) -> dict[str, Blob]:
@@ -189,31 +227,46 @@ def import_custody(
     return Custody.objects.bulk_create(links)
 
 
-def import_records(fonds: Fonds, sidecar: Mapping[str, Any], blobs: Mapping[str, Blob]) -> tuple[int, int, int]:
-    """Create every record, document and digital object of the package; return the three counts."""
+def import_records(
+    fonds: Fonds, sidecar: Mapping[str, Any], blobs: Callable[[], Mapping[str, Blob]]
+) -> tuple[int, int, int]:
+    """Create every record, document and digital object of the package; return the three counts.
+
+    ``blobs`` is called after the records and documents are inserted and before the digital objects: it
+    may wait for the object store (see :class:`PendingStore`), so the rows are written meanwhile.
+    """
     rows = sidecar_records(sidecar)
     records = Record.objects.bulk_create(
         [Record(fonds=fonds, **row_values(Record, {k: v for k, v in r.items() if k != "documents"})[0]) for r in rows],
         batch_size=_BATCH,
     )
-    documents: list[Document] = []
+    # Documents are inserted a batch at a time and only their keys kept: memory holds no model instance
+    # per document of the package (a document row has some 75 fields).
+    doc_ids: list[int] = []
     object_rows: list[tuple[int, dict[str, Any]]] = []
+    batch: list[Document] = []
     for record, row in zip(records, rows, strict=True):
         for doc in documents_of(row):
             values = row_values(Document, {k: v for k, v in doc.items() if k != "objects"})[0]
-            documents.append(Document(record=record, **values))
-            object_rows.extend((len(documents) - 1, obj) for obj in objects_of(doc))
-    documents = Document.objects.bulk_create(documents, batch_size=_BATCH)
-    objects = [
-        DigitalObject(
-            document=documents[index],
-            blob=blobs[obj["sha256"]],
-            role=obj["role"],
-            media_type=obj["media_type"],
-            filename=obj["filename"],
+            batch.append(Document(record=record, **values))
+            object_rows.extend((len(doc_ids) + len(batch) - 1, obj) for obj in objects_of(doc))
+            if len(batch) == _BATCH:
+                doc_ids.extend(d.pk for d in Document.objects.bulk_create(batch))
+                batch = []
+    doc_ids.extend(d.pk for d in Document.objects.bulk_create(batch))
+    by_digest = blobs()
+    for start in range(0, len(object_rows), _BATCH):
+        DigitalObject.objects.bulk_create(
+            [
+                DigitalObject(
+                    document_id=doc_ids[index],
+                    blob=by_digest[obj["sha256"]],
+                    role=obj["role"],
+                    media_type=obj["media_type"],
+                    filename=obj["filename"],
+                )
+                for index, obj in object_rows[start : start + _BATCH]
+            ]
         )
-        for index, obj in object_rows
-    ]
-    DigitalObject.objects.bulk_create(objects, batch_size=_BATCH)
-    schedule_index(doc.pk for doc in documents)  # bulk_create sends no signals; indexed after the commit
-    return len(records), len(documents), len(objects)
+    schedule_index(doc_ids)  # bulk_create sends no signals; indexed after the commit
+    return len(records), len(doc_ids), len(object_rows)

@@ -84,9 +84,29 @@ def _package_id(fonds_code: str, moment: datetime) -> str:
     return f"KHO-{code}-{moment:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _dump_json(data: dict[str, Any], path: Path) -> Path:
-    # json.dumps uses the C encoder; json.dump into a file would encode in Python, chunk by chunk.
-    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", "utf-8")
+    """Write ``data`` as compact, key-sorted JSON: the bytes of one ``json.dumps``, written a list item at a time.
+
+    ``json.dumps`` uses the C encoder (``json.dump`` would encode in Python); top-level lists (the records)
+    are encoded item by item, so the whole document never sits in memory as one string.
+    """
+    with path.open("w", encoding="utf-8") as out:
+        out.write("{")
+        for n, key in enumerate(sorted(data)):
+            out.write(("," if n else "") + _dumps(key) + ":")
+            value = data[key]
+            if isinstance(value, list):
+                out.write("[")
+                for i, item in enumerate(value):
+                    out.write(("," if i else "") + _dumps(item))
+                out.write("]")
+            else:
+                out.write(_dumps(value))
+        out.write("}\n")
     return path
 
 
@@ -192,8 +212,12 @@ class ExportPackageAction:
         self.out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="kho-export-") as tmp:
             sidecar = _dump_json(self._sidecar(package_id, now, collected), Path(tmp) / "sidecar.json")
-            write_package(self.out / package_id, self._spec(package_id, now, records, collected, sidecar))
-        bag = make_bag_in_place(self.out, bag_info=self._bag_info(package_id))
+            manifest = write_package(self.out / package_id, self._spec(package_id, now, records, collected, sidecar))
+        # Every file was hashed while written: bagging reuses those digests instead of reading it again.
+        known = {
+            f"{package_id}/{e.path}": ({"sha256": e.digest.removeprefix("sha256:")}, e.size) for e in manifest.entries
+        }
+        bag = make_bag_in_place(self.out, bag_info=self._bag_info(package_id), known=known)
         result = ExportResult(
             path=str(self.out),
             package_id=package_id,

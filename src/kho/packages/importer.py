@@ -3,11 +3,16 @@
 1. Already imported? The same OBJID with the same root hash is recognised at once and nothing changes.
 2. Verify everything (:func:`~kho.packages.verify.verify_transfer`) and check for conflicts with what this
    archive holds. Any error rejects the package with every finding listed; nothing has been written.
-3. Stream every file into the object store (content checked against its SHA-256) before any row exists.
+3. Stream every file into the object store (content checked against its SHA-256) on a thread pool while
+   step 4 starts; every object is stored before its Blob row is written and before the commit.
 4. In one transaction: agencies (the sender as sent, e.g. ended), lineage edges, the fonds (closed as
    sent), its custody chain, records, documents, blobs, digital objects, the ``PackageTransfer`` row, the
    receipt files and the events (an ``accession`` per package and per document, a ``transfer`` of the
    fonds). A failure here rolls every row back and leaves only orphan objects for ``kho storage sweep``.
+
+Verification reads every file once (the E-ARK checksums reuse the digests the BagIt check computed, PREMIS
+and EAD are validated as streams); storing reads it a second time, after verification, because a rejected
+package must leave nothing in the store.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from kho.packages.receipt import write_receipt
 from kho.packages.verify import Inspection, quick_identity, verify_transfer
 
 __all__ = ["ImportPackageAction", "ImportResult"]
+
+_EVENT_BATCH = 1000
 
 
 @dataclass(slots=True)
@@ -133,23 +140,25 @@ class ImportPackageAction:
             return _previous_result(previous)
         inspection = self.check()
         assert inspection.package_dir is not None and inspection.sidecar is not None  # noqa: S101 - check()
-        stored = writes.store_files(self.path, inspection.package_dir, inspection.sidecar)
         written: list[Path] = []
-        try:
-            with transaction.atomic():
-                result = self._write(inspection, stored, written)
-        except IntegrityError as exc:
-            _remove(written)
-            raise ConflictError(
-                _("Gói %(package)s xung đột với dữ liệu vừa được ghi bởi thao tác khác; không nhập gì vào kho."),
-                package=inspection.report.package_id,
-            ) from exc
-        except BaseException:
-            _remove(written)
-            raise
+        # The files stream into the store while the rows are written; every object is stored before a
+        # row refers to it and before the commit (see PendingStore).
+        with writes.PendingStore(self.path, inspection.package_dir, inspection.sidecar) as pending:
+            try:
+                with transaction.atomic():
+                    result = self._write(inspection, pending, written)
+            except IntegrityError as exc:
+                _remove(written)
+                raise ConflictError(
+                    _("Gói %(package)s xung đột với dữ liệu vừa được ghi bởi thao tác khác; không nhập gì vào kho."),
+                    package=inspection.report.package_id,
+                ) from exc
+            except BaseException:
+                _remove(written)
+                raise
         return result
 
-    def _write(self, inspection: Inspection, stored: writes.Stored, written: list[Path]) -> ImportResult:
+    def _write(self, inspection: Inspection, pending: writes.PendingStore, written: list[Path]) -> ImportResult:
         """Every row, the receipt and the events (inside the caller's transaction)."""
         sidecar, report = inspection.sidecar, inspection.report
         assert sidecar is not None and report.package_id and report.root_hash  # noqa: S101 - check()
@@ -160,8 +169,13 @@ class ImportPackageAction:
         if created:
             basis = f"Gói chuyển giao {report.package_id}, mã băm gốc {report.root_hash}"
             writes.import_custody(fonds, sidecar, agencies, now.date(), basis)
-        blobs = writes.ensure_blobs([*stored.content.values(), *stored.package_files.values()])
+
+        def blobs() -> dict[str, Any]:
+            stored = pending.result()
+            return writes.ensure_blobs([*stored.content.values(), *stored.package_files.values()])
+
         records, documents, files = writes.import_records(fonds, sidecar, blobs)
+        stored = pending.result()
         result = ImportResult(
             status="imported",
             package_id=report.package_id,
@@ -226,6 +240,9 @@ class ImportPackageAction:
                              data={"package_id": result.package_id, "record": record["file_code"]})
                 for doc in record.get("documents", [])
             )  # fmt: skip
+            if len(events) >= _EVENT_BATCH:  # one chain, appended a batch at a time (flat memory)
+                log.append_many(events)
+                events = []
         log.append_many(events)
 
 

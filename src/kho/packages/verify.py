@@ -7,7 +7,9 @@ Order (every step runs even when an earlier one found problems, so the report li
 2. Layout: ``data/`` holds exactly one folder, the E-ARK package; every tag file we rely on is listed
    in ``tagmanifest-sha256.txt``.
 3. E-ARK CSIP rules, METS/PREMIS/EAD against the XSDs in the schema folder, every METS/PREMIS checksum
-   (:func:`~kho.packages.formats.eark.validate_package`; untrusted XML only through ``parse_untrusted``).
+   (:func:`~kho.packages.formats.eark.validate_package`; untrusted XML only through ``parse_untrusted`` or
+   ``iter_untrusted``). The checksums are compared with the digests step 1 computed from the files, so no
+   file is read twice.
 4. Identity and root hash, then counts: the inventory against EAD, METS and the sidecar.
 5. Cross-references and every metadata value (``clean_fields`` of unsaved model instances).
 """
@@ -130,7 +132,9 @@ def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
     package_dir = _layout(bag, report)
     _check_tag_coverage(bag, report)
     if package_dir is not None:
-        package_report = validate_package(package_dir, schema_dir)
+        prefix = f"data/{package_dir.name}/"
+        known = {rel[len(prefix) :]: d for rel, d in bag_report.digests.items() if rel.startswith(prefix)}
+        package_report = validate_package(package_dir, schema_dir, known_digests=known)  # reads no file twice
         report.findings.extend(package_report.findings)
         report.package_id = package_report.package_id
     inventory = _load(bag, INVENTORY_PATH, report, INVENTORY_PATH)

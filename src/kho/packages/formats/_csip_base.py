@@ -11,6 +11,7 @@ import mimetypes
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -236,6 +237,8 @@ class Context:
     docs: list[MetsDoc] = field(default_factory=list)
     digests: dict[str, dict[str, str]] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)
+    known: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    dirs: set[str] = field(default_factory=set)
     _folded: dict[str, list[str]] | None = None
 
     def folded(self) -> dict[str, list[str]]:
@@ -292,7 +295,7 @@ def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> str | Non
         report.error("KHO-PATH-UNSAFE", doc.path, N_("%(path)s refers outside the package: %(href)r."), href=value)
         return None
     try:
-        target = safe_join(ctx.root, doc.base + unhref(value))
+        target = safe_join(ctx.root, doc.base + unhref(value), ctx.dirs)
     except UnsafePathError as exc:
         report.error(
             "KHO-PATH-UNSAFE", doc.path, N_("%(path)s has an unsafe reference %(href)r (%(reason)s)."),

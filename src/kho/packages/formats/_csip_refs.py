@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
 from lxml import etree
 
@@ -15,10 +16,11 @@ from kho.core.text import N_
 from kho.packages.formats._csip_base import CHECKSUM_ALGORITHMS, Context, FileRef, M
 from kho.packages.formats._earkxml import EAD_NS, PREMIS2_NS, PREMIS_NS, unhref
 from kho.packages.formats.eark_errors import MalformedXmlError, UnsafeXmlError
+from kho.packages.formats.exceptions import PackageFormatError
 from kho.packages.formats.hashing import hash_file, hash_many
 from kho.packages.formats.safepath import safe_join
-from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors
-from kho.packages.formats.xmlsafe import parse_untrusted
+from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors, schema_lock
+from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted, parse_untrusted, root_tag
 
 _REP_METS = re.compile(r"representations/[^/]+/METS\.xml")
 _SCHEMAS = re.compile(r"(representations/[^/]+/)?schemas/")
@@ -41,11 +43,17 @@ def _jobs(ctx: Context) -> dict[str, set[str]]:
 def check_fixity(ctx: Context) -> None:
     """Compare every reference's ``@SIZE`` and ``@CHECKSUM`` with the file (CSIP27/29/41/43/54/56/69/71)."""
     needed = _jobs(ctx)
+    digests = ctx.digests
+    for path, algos in list(needed.items()):
+        known = ctx.known.get(path)
+        if known is not None and algos <= known.keys():
+            digests[path] = dict(known)  # computed from this very file moments ago (e.g. by the bag check)
+            del needed[path]
     jobs = (
-        (path, safe_join(ctx.root, path), sorted(algos), ctx.inventory.files[path]) for path, algos in needed.items()
+        (path, safe_join(ctx.root, path, ctx.dirs), sorted(algos), ctx.inventory.files[path])
+        for path, algos in needed.items()
     )
     total = sum(ctx.inventory.files[path] for path in needed)
-    digests = ctx.digests
     for path, result in hash_many(jobs, total_bytes=total):
         if isinstance(result, OSError):
             ctx.report.error("KHO-UNREADABLE", path, N_("Cannot read %(path)s: %(error)s"), error=str(result))
@@ -107,57 +115,110 @@ def check_unreferenced(ctx: Context) -> None:
             ctx.report.error("KHO-UNREFERENCED", path, N_("%(path)s is not referenced by any METS file."))
 
 
+_METADATA_SCHEMAS = {
+    PREMIS_NS: (SchemaName.PREMIS, "KHO-PREMIS-SCHEMA"),
+    PREMIS2_NS: (SchemaName.PREMIS2, "KHO-PREMIS-SCHEMA"),
+    EAD_NS: (SchemaName.EAD, "KHO-EAD-SCHEMA"),
+}
+_PREMIS_OBJECT = f"{{{PREMIS_NS}}}object"
+_STREAM_TAGS = {
+    EAD_NS: (f"{{{EAD_NS}}}c",),
+    **{
+        ns: tuple(f"{{{ns}}}{local}" for local in ("object", "event", "agent", "rights"))
+        for ns in (PREMIS_NS, PREMIS2_NS)
+    },
+}
+
+
 def check_metadata_files(ctx: Context) -> None:
-    """Parse every referenced metadata file safely; validate PREMIS 3/2.2 and EAD 2002 against their XSDs."""
+    """Parse every referenced metadata file safely; validate PREMIS 3/2.2 and EAD 2002 against their XSDs.
+
+    PREMIS and EAD grow with the package, so they are first validated as a stream (memory stays flat);
+    only a file that fails that pass, or another kind of XML, is parsed as a tree, which then lists every
+    problem as before.
+    """
     done: set[str] = set()
     for ref in ctx.refs:
         if ref.section not in _METADATA_SECTIONS or ref.path in done or not ref.path.lower().endswith(".xml"):
             continue
         done.add(ref.path)
-        try:
-            tree = parse_untrusted(safe_join(ctx.root, ref.path))
-        except UnsafeXmlError as exc:
-            ctx.report.error("KHO-XML-UNSAFE", ref.path, N_("%(path)s has a DOCTYPE (%(reason)s)."), reason=exc.reason)
-            continue
-        except MalformedXmlError as exc:
-            ctx.report.error(
-                "KHO-XML-MALFORMED", ref.path, N_("%(path)s is not well-formed: %(detail)s"), detail=exc.detail
-            )
-            continue
-        namespace = tree.getroot().tag.partition("}")[0].lstrip("{")
-        schema, code = {
-            PREMIS_NS: (SchemaName.PREMIS, "KHO-PREMIS-SCHEMA"),
-            PREMIS2_NS: (SchemaName.PREMIS2, "KHO-PREMIS-SCHEMA"),
-            EAD_NS: (SchemaName.EAD, "KHO-EAD-SCHEMA"),
-        }.get(namespace, (None, ""))
-        if schema is None:
-            continue
-        for message in schema_errors(load_schema(ctx.schema_dir, schema), tree):
-            ctx.report.error(code, ref.path, N_("%(path)s is not valid against its schema: %(error)s"), error=message)
-        if namespace == PREMIS_NS:
-            _premis_fixity(ctx, ref.path, tree.getroot())
+        path = safe_join(ctx.root, ref.path, ctx.dirs)
+        if not _check_streamed(ctx, ref.path, path):
+            _check_tree(ctx, ref.path, path)
 
 
-def _premis_fixity(ctx: Context, premis_path: str, root: etree._Element) -> None:
-    """Compare PREMIS ``fixity`` of objects identified by a package path with the files (``KHO-PREMIS-FIXITY``).
+def _check_streamed(ctx: Context, rel: str, path: Path) -> bool:
+    """Validate a PREMIS or EAD file while streaming it (PREMIS fixity too); False if the tree check must run."""
+    try:
+        namespace = root_tag(path).partition("}")[0].lstrip("{")
+    except PackageFormatError:
+        return False
+    if namespace not in _METADATA_SCHEMAS:
+        return False
+    schema = load_schema(ctx.schema_dir, _METADATA_SCHEMAS[namespace][0])
+    mismatches: list[tuple[str, str]] = []
+    # Stream a component (EAD) or an object, event, agent or rights statement (PREMIS) at a time.
+    tags = _STREAM_TAGS.get(namespace, ())
+    try:
+        with schema_lock():
+            for element in iter_untrusted(path, tags, schema):
+                if element.tag == _PREMIS_OBJECT:
+                    mismatches.extend(_premis_object_fixity(ctx, element))
+    except (etree.XMLSyntaxError, StreamIncompleteError, PackageFormatError, OSError):
+        return False  # the tree check reports it, with every schema error
+    for file_path, name in mismatches:
+        _premis_fixity_error(ctx, rel, file_path, name)
+    return True
 
-    Objects identified otherwise (UUIDs, URNs) are skipped: their file cannot be known.
+
+def _check_tree(ctx: Context, rel: str, path: Path) -> None:
+    """Parse one metadata file as a tree and report every problem (unsafe, malformed, schema, PREMIS fixity)."""
+    try:
+        tree = parse_untrusted(path)
+    except UnsafeXmlError as exc:
+        ctx.report.error("KHO-XML-UNSAFE", rel, N_("%(path)s has a DOCTYPE (%(reason)s)."), reason=exc.reason)
+        return
+    except MalformedXmlError as exc:
+        ctx.report.error("KHO-XML-MALFORMED", rel, N_("%(path)s is not well-formed: %(detail)s"), detail=exc.detail)
+        return
+    namespace = tree.getroot().tag.partition("}")[0].lstrip("{")
+    schema, code = _METADATA_SCHEMAS.get(namespace, (None, ""))
+    if schema is None:
+        return
+    for message in schema_errors(load_schema(ctx.schema_dir, schema), tree):
+        ctx.report.error(code, rel, N_("%(path)s is not valid against its schema: %(error)s"), error=message)
+    if namespace == PREMIS_NS:
+        for obj in tree.getroot().iterfind("p:object", {"p": PREMIS_NS}):
+            for file_path, name in _premis_object_fixity(ctx, obj):
+                _premis_fixity_error(ctx, rel, file_path, name)
+
+
+def _premis_object_fixity(ctx: Context, obj: etree._Element) -> list[tuple[str, str]]:
+    """``(path, algorithm)`` of every PREMIS ``fixity`` of ``obj`` that does not match its file.
+
+    Objects identified otherwise than by a package path (UUIDs, URNs) are skipped: their file cannot be
+    known.
     """
     ns = {"p": PREMIS_NS}
-    for obj in root.iterfind("p:object", ns):
-        path = unhref(obj.findtext("p:objectIdentifier/p:objectIdentifierValue", "", ns).strip())
-        if path not in ctx.inventory.files:
+    path = unhref(obj.findtext("p:objectIdentifier/p:objectIdentifierValue", "", ns).strip())
+    if path not in ctx.inventory.files:
+        return []
+    mismatches = []
+    for fixity in obj.iterfind("p:objectCharacteristics/p:fixity", ns):
+        name = fixity.findtext("p:messageDigestAlgorithm", "", ns).upper().replace("-", "")
+        algorithm = _PREMIS_ALGORITHMS.get(name)
+        if algorithm is None:
             continue
-        for fixity in obj.iterfind("p:objectCharacteristics/p:fixity", ns):
-            name = fixity.findtext("p:messageDigestAlgorithm", "", ns).upper().replace("-", "")
-            algorithm = _PREMIS_ALGORITHMS.get(name)
-            if algorithm is None:
-                continue
-            known = ctx.digests.setdefault(path, {})
-            if algorithm not in known:
-                known.update(hash_file(safe_join(ctx.root, path), [algorithm]))
-            if known[algorithm] != fixity.findtext("p:messageDigest", "", ns).strip().lower():
-                ctx.report.error(
-                    "KHO-PREMIS-FIXITY", path, N_("%(path)s does not match its %(algorithm)s fixity in %(premis)s."),
-                    algorithm=name, premis=premis_path,
-                )  # fmt: skip
+        known = ctx.digests.setdefault(path, {})
+        if algorithm not in known:
+            known.update(hash_file(safe_join(ctx.root, path, ctx.dirs), [algorithm]))
+        if known[algorithm] != fixity.findtext("p:messageDigest", "", ns).strip().lower():
+            mismatches.append((path, name))
+    return mismatches
+
+
+def _premis_fixity_error(ctx: Context, premis_path: str, path: str, algorithm: str) -> None:
+    ctx.report.error(
+        "KHO-PREMIS-FIXITY", path, N_("%(path)s does not match its %(algorithm)s fixity in %(premis)s."),
+        algorithm=algorithm, premis=premis_path,
+    )  # fmt: skip

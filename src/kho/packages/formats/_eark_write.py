@@ -9,24 +9,25 @@ checksums of what came before. If anything fails, the package root is removed ag
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kho.core.text import N_
 from kho.packages.formats._earkxml import EAD_PATH, PREMIS_PATH, ROOT_METS, StoredFile, iso
-from kho.packages.formats.ead import build_ead, check_codes
+from kho.packages.formats.ead import check_codes, write_ead
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import ManifestEntry, PackageManifest, PackageSpec, Source
 from kho.packages.formats.exceptions import DuplicatePathError, PackageFormatError, UnsafePathError
 from kho.packages.formats.hashing import copy_and_hash
-from kho.packages.formats.mets import build_representation_mets, build_root_mets
-from kho.packages.formats.premis import build_premis
+from kho.packages.formats.mets import build_root_mets, write_representation_mets
+from kho.packages.formats.premis import write_premis
 from kho.packages.formats.safepath import safe_join, split_relative
 
 __all__ = ["write_package"]
@@ -120,10 +121,11 @@ def _opened(source: Source) -> Iterator[IO[bytes]]:
         yield source
 
 
-def _copy(root: Path, job: _Job) -> StoredFile:
+def _copy(root: Path, job: _Job, dirs: set[str]) -> StoredFile:
     """Stream one file into the package, hashing it, and verify any expected digest and size."""
-    target = safe_join(root, job.path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = safe_join(root, job.path, dirs)
+    if str(target.parent) not in dirs:
+        target.parent.mkdir(parents=True, exist_ok=True)
     with _opened(job.source) as src, target.open("xb") as dst:
         digests, size = copy_and_hash(src, dst, ["sha256"])
     digest = digests["sha256"]
@@ -139,13 +141,35 @@ def _copy(root: Path, job: _Job) -> StoredFile:
     )  # fmt: skip
 
 
-def _write_bytes(root: Path, path: str, data: bytes, created: str) -> StoredFile:
-    """Write a generated XML file and describe it."""
+class _HashingWriter:
+    """A binary sink that hashes (SHA-256) and counts what it passes on to ``out``."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        self.size += len(data)
+        return self._out.write(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _write_xml(root: Path, path: str, created: str, write: Callable[[IO[bytes]], Any]) -> StoredFile:
+    """Stream a generated XML file to ``path`` (hashed while written) and describe it."""
     target = safe_join(root, path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("xb") as f:
-        f.write(data)
-    return StoredFile(path, hashlib.sha256(data).hexdigest(), len(data), _XML, created)
+        sink = _HashingWriter(f)
+        write(sink)  # type: ignore[arg-type]  # a write-only binary sink is all the XML writers use
+    return StoredFile(path, sink.hexdigest(), sink.size, _XML, created)
+
+
+def _rep_mets(out: IO[bytes], *, spec: PackageSpec, name: str, files: list[StoredFile]) -> None:
+    write_representation_mets(out, spec, name, files)
 
 
 def _prepare_root(root: Path) -> bool:
@@ -163,20 +187,22 @@ def _prepare_root(root: Path) -> bool:
 def _layout(root: Path, spec: PackageSpec, jobs: list[_Job]) -> list[StoredFile]:
     """Copy the files, then write EAD, PREMIS, representation METS and root METS; return all files."""
     created = iso(spec.created)
-    stored = {job.path: (job.kind, _copy(root, job)) for job in jobs}
+    dirs: set[str] = set()  # folders made or checked by this run (one lstat/mkdir per folder, not per file)
+    stored = {job.path: (job.kind, _copy(root, job, dirs)) for job in jobs}
     by_kind: dict[str, list[StoredFile]] = defaultdict(list)
     for kind, item in stored.values():
         by_kind[kind].append(item)
-    ead = _write_bytes(root, EAD_PATH, build_ead(spec), created)
+    ead = _write_xml(root, EAD_PATH, created, lambda out: write_ead(spec, out))
     described = by_kind["content"] + by_kind["documentation"]
-    premis = _write_bytes(root, PREMIS_PATH, build_premis(described, spec.events, spec.agents), created)
+    premis = _write_xml(root, PREMIS_PATH, created, lambda out: write_premis(out, described, spec.events, spec.agents))
     per_rep: dict[str, list[StoredFile]] = defaultdict(list)
     for item in by_kind["content"]:
         per_rep[item.path.split("/")[1]].append(item)
     reps: list[tuple[str, StoredFile]] = []
     for name, files in sorted(per_rep.items()):
-        data = build_representation_mets(spec, name, files)
-        reps.append((name, _write_bytes(root, f"representations/{name}/METS.xml", data, created)))
+        path = f"representations/{name}/METS.xml"
+        write = functools.partial(_rep_mets, spec=spec, name=name, files=files)
+        reps.append((name, _write_xml(root, path, created, write)))
     mets = build_root_mets(
         spec,
         ead=ead,
@@ -185,7 +211,7 @@ def _layout(root: Path, spec: PackageSpec, jobs: list[_Job]) -> list[StoredFile]
         schemas=by_kind["schema"],
         representations=reps,
     )
-    root_mets = _write_bytes(root, ROOT_METS, mets, created)
+    root_mets = _write_xml(root, ROOT_METS, created, lambda out: out.write(mets))
     return [item for _kind, item in stored.values()] + [ead, premis, root_mets] + [rep for _name, rep in reps]
 
 

@@ -54,7 +54,9 @@ class Declaration:
         return self.version >= (0, 97)
 
 
-def check_path(root: Path, raw: str, source: str, report: BagReport, *, decode: bool) -> tuple[str, Path] | None:
+def check_path(
+    root: Path, raw: str, source: str, report: BagReport, *, decode: bool, dirs: set[str] | None = None
+) -> tuple[str, Path] | None:
     """Decode a path read from ``source`` and pass it through ``safe_join``.
 
     Returns:
@@ -67,7 +69,7 @@ def check_path(root: Path, raw: str, source: str, report: BagReport, *, decode: 
         while rel.startswith("./"):
             rel = rel[2:]
     try:
-        return rel, safe_join(root, rel)
+        return rel, safe_join(root, rel, dirs)
     except UnsafePathError as exc:
         code = "path.symlink_escape" if exc.reason == "escape" else "path.out_of_scope"
         report.error(

@@ -89,6 +89,7 @@ class _Validator:
         self.tree = _Tree()
         self.decl = Declaration()
         self.paths: dict[str, Path] = {}
+        self.dirs: set[str] = set()  # folders safe_join found to be real (this run only)
 
     def run(self) -> BagReport:
         """Run every check and return the report."""
@@ -278,7 +279,7 @@ class _Validator:
         text = decode_path(raw) if decode else raw
         if text in self.paths:
             return text
-        checked = check_path(self.root, text, source, self.report, decode=False)
+        checked = check_path(self.root, text, source, self.report, decode=False, dirs=self.dirs)
         if checked is None:
             return None
         rel, joined = checked
@@ -422,6 +423,8 @@ class _Validator:
                     f"{kind}.unreadable", rel, N_("%(path)s cannot be read: %(error)s."), error=str(result)
                 )
                 continue
+            if all(result[manifest.algorithm] == digest for manifest, digest in expected[rel]):
+                self.report.digests[rel] = result
             for manifest, digest in expected[rel]:
                 if result[manifest.algorithm] != digest:
                     self.report.error(

@@ -406,11 +406,17 @@ def make_bag_in_place(
     bag_info: Mapping[str, str | Sequence[str]] | None = None,
     algorithms: Sequence[str] = ("sha256",),
     workers: int | None = None,
+    known: Mapping[str, tuple[Mapping[str, str], int]] | None = None,
 ) -> BagResult:
     """Turn an existing directory into a bag, like bagit-python's ``make_bag``.
 
     Everything in ``bag_dir`` moves into ``bag_dir/data``; non-NFC names are renamed to NFC. All
     checks (symlinks, special files, NFC clashes, bag-info) run before anything is moved.
+
+    ``known`` maps paths (relative to ``bag_dir``, before the move, NFC) to ``(digests by algorithm,
+    size)`` of files the caller has just written and hashed while writing them (e.g.
+    :func:`~kho.packages.formats.eark.write_package`): such a file is not read again when its size on
+    disk is the one given and every manifest algorithm is known; every other file is hashed.
 
     Raises:
         BagWriteError: Not a directory, a special file, or a move failed (moves are rolled back).
@@ -426,8 +432,15 @@ def make_bag_in_place(
         _move_into_data(root)
         _rename_to_nfc(root / "data")
         sizes = dict(files)
-        jobs = ((rel, safe_join(root, rel), asm.algorithms, size) for rel, size in files)
-        for rel, result in hash_many(jobs, workers=workers, total_bytes=sum(sizes.values())):
+        todo = []
+        for rel, size in files:
+            digests, known_size = (known or {}).get(rel.removeprefix("data/"), ({}, -1))
+            if known_size == size and all(alg in digests for alg in asm.algorithms):
+                asm.record(rel, digests, size)
+            else:
+                todo.append((rel, size))
+        jobs = ((rel, safe_join(root, rel), asm.algorithms, size) for rel, size in todo)
+        for rel, result in hash_many(jobs, workers=workers, total_bytes=sum(size for _rel, size in todo)):
             if isinstance(result, OSError):
                 raise BagWriteError(N_("Could not read %(path)s."), path=rel) from result
             asm.record(rel, result, sizes[rel])

@@ -36,24 +36,26 @@ description
 
 A document's ``maintenance`` defaults to its record's (standards.md §2.3). Document files are
 linked with ``did/dao`` (``xlink:href`` relative to this EAD file). The output validates against
-``ead2002.xsd``.
+``ead2002.xsd``. It is written element by element (:class:`~kho.packages.formats._xmlstream.XmlStream`),
+so memory does not grow with the number of records and documents.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from datetime import date
-
-from lxml import etree
+from typing import IO
 
 from kho.core import codetables
 from kho.core.text import N_
-from kho.packages.formats._earkxml import EAD_NS, XLINK_NS, XSI_NS, href, q, serialise, stable_id, sub
+from kho.packages.formats._earkxml import EAD_NS, XLINK_NS, XSI_NS, href, q, stable_id
+from kho.packages.formats._xmlstream import Attrs, XmlStream
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import DocumentSpec, FileSpec, PackageSpec, RecordSpec
 
-__all__ = ["ISO639_FOR_TT05", "build_ead", "check_codes", "tt05_date"]
+__all__ = ["ISO639_FOR_TT05", "build_ead", "check_codes", "tt05_date", "write_ead"]
 
 #: TT05 language code -> ISO 639-2/B codes (Hán Nôm and "Khác" have none).
 ISO639_FOR_TT05: dict[str, tuple[str, ...]] = {
@@ -147,76 +149,89 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _unitid(did: etree._Element, name: str, value: object) -> None:
-    sub(did, E("unitid"), _text(value), encodinganalog=name, type=name)
+def _unitid(w: XmlStream, name: str, value: object) -> None:
+    w.leaf("unitid", _text(value), (("encodinganalog", name), ("type", name)))
 
 
-def _unitdate(did: etree._Element, name: str, value: date | str | None) -> None:
+def _unitdate(w: XmlStream, name: str, value: date | str | None) -> None:
     text, normal = tt05_date(value)
-    attrs = {"encodinganalog": name}
-    if normal:
-        attrs["normal"] = normal
-    sub(did, E("unitdate"), text, **attrs)
+    w.leaf("unitdate", text, (("encodinganalog", name), ("normal", normal)) if normal else (("encodinganalog", name),))
 
 
-def _language(did: etree._Element, codes: Sequence[str]) -> None:
-    node = sub(did, E("langmaterial"), ", ".join(codes), encodinganalog="language")
-    for iso_code in dict.fromkeys(c for code in codes for c in ISO639_FOR_TT05.get(code, ())):
-        sub(node, E("language"), langcode=iso_code)
+def _language(w: XmlStream, codes: Sequence[str]) -> None:
+    iso_codes = dict.fromkeys(c for code in codes for c in ISO639_FOR_TT05.get(code, ()))
+    text, attrs = ", ".join(codes), (("encodinganalog", "language"),)
+    if not iso_codes:
+        w.leaf("langmaterial", text, attrs)
+        return
+    w.start("langmaterial", attrs, text)
+    for iso_code in iso_codes:
+        w.leaf("language", None, (("langcode", iso_code),))
+    w.end()
 
 
-def _para(c: etree._Element, tag: str, name: str, value: object) -> None:
-    """Append ``<tag encodinganalog=name><p>value</p></tag>`` (``odd`` also gets ``@type``)."""
-    attrs = {"encodinganalog": name}
-    if tag == "odd":
-        attrs["type"] = name
-    sub(sub(c, E(tag), **attrs), E("p"), _text(value))
+def _para(w: XmlStream, tag: str, name: str, value: object) -> None:
+    """Write ``<tag encodinganalog=name><p>value</p></tag>`` (``odd`` also gets ``@type``)."""
+    w.start(tag, (("encodinganalog", name), ("type", name)) if tag == "odd" else (("encodinganalog", name),))
+    w.leaf("p", _text(value))
+    w.end()
 
 
-def _physdesc(did: etree._Element, extents: Sequence[tuple[str, str, object]], fmt: str) -> etree._Element:
-    physdesc = sub(did, E("physdesc"))
+def _physdesc(w: XmlStream, extents: Sequence[tuple[str, str, object]], fmt: str, genre: Attrs | None = None,
+              type_code: str = "") -> None:  # fmt: skip
+    w.start("physdesc")
     for name, unit, value in extents:
-        sub(physdesc, E("extent"), _text(value), encodinganalog=name, unit=unit)
-    sub(physdesc, E("physfacet"), fmt, encodinganalog="format", type="format")
-    return physdesc
+        w.leaf("extent", _text(value), (("encodinganalog", name), ("unit", unit)))
+    w.leaf("physfacet", fmt, (("encodinganalog", "format"), ("type", "format")))
+    if genre is not None:
+        w.leaf("genreform", type_code, genre)
+    w.end()
 
 
-def _dao(did: etree._Element, files: Sequence[FileSpec]) -> None:
+def _dao(w: XmlStream, files: Sequence[FileSpec]) -> None:
     for spec in sorted(files, key=lambda f: f.path_in_package):
-        attrs = {q(XLINK_NS, "type"): "simple", q(XLINK_NS, "href"): "../../" + href(spec.path_in_package)}
-        sub(did, E("dao"), **attrs, **{q(XLINK_NS, "title"): spec.role.value})
+        link = "../../" + href(spec.path_in_package)
+        w.leaf("dao", None, (("xlink:type", "simple"), ("xlink:href", link), ("xlink:title", spec.role.value)))
 
 
-def _record(dsc: etree._Element, record: RecordSpec) -> None:
-    c = sub(dsc, E("c"), level="file", id=stable_id("rec", record.file_code))
-    did = sub(c, E("did"))
-    _unitid(did, "fileCode", record.file_code)
+def _subject(w: XmlStream, keyword: str) -> None:
+    w.start("controlaccess", (("encodinganalog", "keyword"),))
+    w.leaf("subject", keyword)
+    w.end()
+
+
+def _record(w: XmlStream, record: RecordSpec) -> None:
+    w.start("c", (("level", "file"), ("id", stable_id("rec", record.file_code))))
+    w.start("did")
+    _unitid(w, "fileCode", record.file_code)
     if record.arc_file_code:
-        _unitid(did, "arcFileCode", record.arc_file_code)
-    sub(did, E("unittitle"), record.title, encodinganalog="title")
-    _unitdate(did, "startDate", record.start_date)
-    _unitdate(did, "endDate", record.end_date)
-    _language(did, record.language)
+        _unitid(w, "arcFileCode", record.arc_file_code)
+    w.leaf("unittitle", record.title, (("encodinganalog", "title"),))
+    _unitdate(w, "startDate", record.start_date)
+    _unitdate(w, "endDate", record.end_date)
+    _language(w, record.language)
     extents = (
         ("totalDoc", "tài liệu", record.total_doc),
         ("numberOfPaper", "tờ", record.number_of_paper),
         ("numberOfPage", "trang", record.number_of_page),
     )
-    _physdesc(did, extents, record.format)
-    _dao(did, record.files)
-    _para(c, "accessrestrict", "mode", record.mode)
-    _para(c, "appraisal", "maintenance", record.maintenance)
-    _para(c, "originalsloc", "paperFileCode", record.paper_file_code)
-    sub(sub(c, E("controlaccess"), encodinganalog="keyword"), E("subject"), record.keyword)
+    _physdesc(w, extents, record.format)
+    _dao(w, record.files)
+    w.end()
+    _para(w, "accessrestrict", "mode", record.mode)
+    _para(w, "appraisal", "maintenance", record.maintenance)
+    _para(w, "originalsloc", "paperFileCode", record.paper_file_code)
+    _subject(w, record.keyword)
     for name in ("inforSign", "confidenceLevel", "riskRecovery", "riskRecoveryStatus", "description"):
-        _para(c, "odd", name, getattr(record, _ATTR[name]))
+        _para(w, "odd", name, getattr(record, _ATTR[name]))
     for document in sorted(record.documents, key=lambda d: (d.ordinal, d.doc_id)):
-        _document(c, document, record.maintenance)
+        _document(w, document, record.maintenance)
+    w.end()
 
 
-def _document(parent: etree._Element, doc: DocumentSpec, record_maintenance: str) -> None:
-    c = sub(parent, E("c"), level="item", id=stable_id("doc", doc.doc_id))
-    did = sub(c, E("did"))
+def _document(w: XmlStream, doc: DocumentSpec, record_maintenance: str) -> None:
+    w.start("c", (("level", "item"), ("id", stable_id("doc", doc.doc_id))))
+    w.start("did")
     for name, value in (
         ("docId", doc.doc_id),
         ("docCode", doc.doc_code),
@@ -224,23 +239,30 @@ def _document(parent: etree._Element, doc: DocumentSpec, record_maintenance: str
         ("codeNumber", doc.code_number),
         ("codeNotation", doc.code_notation),
     ):
-        _unitid(did, name, value)
+        _unitid(w, name, value)
     if doc.arc_file_code:
-        _unitid(did, "arcFileCode", doc.arc_file_code)
-    sub(did, E("unittitle"), doc.subject, encodinganalog="subject")
-    _unitdate(did, "issuedDate", doc.issued_date)
-    sub(sub(did, E("origination"), encodinganalog="organName"), E("corpname"), doc.organ_name)
-    _language(did, doc.language)
-    physdesc = _physdesc(did, (("numberOfPage", "trang", doc.number_of_page),), doc.format)
-    genre = {"encodinganalog": "typeName"} | ({"normal": doc.type_name} if doc.type_name else {})
-    sub(physdesc, E("genreform"), doc.type_code, **genre)
-    _dao(did, doc.files)
-    _para(c, "accessrestrict", "mode", doc.mode)
-    _para(c, "appraisal", "maintenance", doc.maintenance or record_maintenance)
-    sub(sub(c, E("controlaccess"), encodinganalog="keyword"), E("subject"), doc.keyword)
+        _unitid(w, "arcFileCode", doc.arc_file_code)
+    w.leaf("unittitle", doc.subject, (("encodinganalog", "subject"),))
+    _unitdate(w, "issuedDate", doc.issued_date)
+    w.start("origination", (("encodinganalog", "organName"),))
+    w.leaf("corpname", doc.organ_name)
+    w.end()
+    _language(w, doc.language)
+    genre = (
+        (("encodinganalog", "typeName"), ("normal", doc.type_name))
+        if doc.type_name
+        else (("encodinganalog", "typeName"),)
+    )
+    _physdesc(w, (("numberOfPage", "trang", doc.number_of_page),), doc.format, genre, doc.type_code)
+    _dao(w, doc.files)
+    w.end()
+    _para(w, "accessrestrict", "mode", doc.mode)
+    _para(w, "appraisal", "maintenance", doc.maintenance or record_maintenance)
+    _subject(w, doc.keyword)
     for name in ("inforSign", "confidenceLevel", "autograph", "riskRecovery", "riskRecoveryStatus", "process"):
-        _para(c, "odd", name, getattr(doc, _ATTR[name]))
-    _para(c, "odd", "description", doc.description)
+        _para(w, "odd", name, getattr(doc, _ATTR[name]))
+    _para(w, "odd", "description", doc.description)
+    w.end()
 
 
 _ATTR = {
@@ -254,38 +276,68 @@ _ATTR = {
 }
 
 
-def _header(root: etree._Element, spec: PackageSpec) -> None:
-    header = sub(root, E("eadheader"), countryencoding="iso3166-1", dateencoding="iso8601", langencoding="iso639-2b")
-    sub(header, E("eadid"), spec.package_id, countrycode="VN")
-    titlestmt = sub(sub(header, E("filedesc")), E("titlestmt"))
-    sub(titlestmt, E("titleproper"), spec.label)
-    profile = sub(header, E("profiledesc"))
-    creation = sub(profile, E("creation"), f"{spec.software_name} {spec.software_version} ")
-    sub(creation, E("date"), spec.created.date().isoformat(), normal=spec.created.date().isoformat())
-    sub(sub(profile, E("langusage")), E("language"), "Tiếng Việt", langcode="vie")
+def _header(w: XmlStream, spec: PackageSpec) -> None:
+    encodings = (("countryencoding", "iso3166-1"), ("dateencoding", "iso8601"), ("langencoding", "iso639-2b"))
+    w.start("eadheader", encodings)
+    w.leaf("eadid", spec.package_id, (("countrycode", "VN"),))
+    w.start("filedesc")
+    w.start("titlestmt")
+    w.leaf("titleproper", spec.label)
+    w.end()
+    w.end()
+    w.start("profiledesc")
+    day = spec.created.date().isoformat()
+    w.start("creation", (), f"{spec.software_name} {spec.software_version} ")
+    w.leaf("date", day, (("normal", day),))
+    w.end()
+    w.start("langusage")
+    w.leaf("language", "Tiếng Việt", (("langcode", "vie"),))
+    w.end()
+    w.end()
+    w.end()
 
 
-def build_ead(spec: PackageSpec) -> bytes:
-    """Return the EAD 2002 document describing the package's fonds, records and documents.
+def _archdesc_did(w: XmlStream, spec: PackageSpec) -> None:
+    w.start("did")
+    w.leaf("unitid", spec.fonds.code if spec.fonds else spec.package_id)
+    w.leaf("unittitle", spec.fonds.name if spec.fonds else spec.label)
+    agency = spec.submitting_agency
+    w.start("origination")
+    w.leaf("corpname", agency.name, (("authfilenumber", agency.code),))
+    w.end()
+    if spec.archival_agency:
+        archive = spec.archival_agency
+        w.start("repository")
+        w.leaf("corpname", archive.name, (("authfilenumber", archive.code),))
+        w.end()
+    w.end()
+
+
+def write_ead(spec: PackageSpec, out: IO[bytes]) -> None:
+    """Write the EAD 2002 document describing the package's fonds, records and documents to ``out``.
 
     Raises:
         PackageWriteError: A date field is not in a TT05 form.
+        ValueError: A value holds a character XML cannot store.
     """
-    nsmap = {None: EAD_NS, "xlink": XLINK_NS, "xsi": XSI_NS}
-    root = etree.Element(E("ead"), nsmap=nsmap)  # type: ignore[arg-type]  # lxml-stubs: None prefix
-    root.set(q(XSI_NS, "schemaLocation"), _SCHEMA_LOCATION)
-    _header(root, spec)
-    level = {"level": "fonds"} if spec.fonds else {"level": "otherlevel", "otherlevel": f"AIP_{spec.tt05_kind}"}
-    archdesc = sub(root, E("archdesc"), **level)
-    did = sub(archdesc, E("did"))
-    sub(did, E("unitid"), spec.fonds.code if spec.fonds else spec.package_id)
-    sub(did, E("unittitle"), spec.fonds.name if spec.fonds else spec.label)
-    agency = spec.submitting_agency
-    sub(sub(did, E("origination")), E("corpname"), agency.name, authfilenumber=agency.code)
-    if spec.archival_agency:
-        archive = spec.archival_agency
-        sub(sub(did, E("repository")), E("corpname"), archive.name, authfilenumber=archive.code)
-    dsc = sub(archdesc, E("dsc"))
+    w = XmlStream(out)
+    namespaces = (("xmlns", EAD_NS), ("xmlns:xlink", XLINK_NS), ("xmlns:xsi", XSI_NS))
+    w.start("ead", (*namespaces, ("xsi:schemaLocation", _SCHEMA_LOCATION)))
+    _header(w, spec)
+    level = (("level", "fonds"),) if spec.fonds else (("level", "otherlevel"), ("otherlevel", f"AIP_{spec.tt05_kind}"))
+    w.start("archdesc", level)
+    _archdesc_did(w, spec)
+    w.start("dsc")
     for record in sorted(spec.records, key=lambda r: r.file_code):
-        _record(dsc, record)
-    return serialise(root)
+        _record(w, record)
+    w.end()
+    w.end()
+    w.end()
+    w.close()
+
+
+def build_ead(spec: PackageSpec) -> bytes:
+    """Return the EAD document as bytes (:func:`write_ead` into memory; for small packages and tests)."""
+    out = io.BytesIO()
+    write_ead(spec, out)
+    return out.getvalue()

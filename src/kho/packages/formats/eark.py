@@ -37,6 +37,7 @@ requirements whose corpus test cases this validator agrees with completely (see
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -146,7 +147,9 @@ def _check(ctx: Context, doc: MetsDoc) -> None:
     check_struct_map(ctx, doc)
 
 
-def validate_package(root: Path, schema_dir: Path) -> PackageReport:
+def validate_package(
+    root: Path, schema_dir: Path, *, known_digests: Mapping[str, Mapping[str, str]] | None = None
+) -> PackageReport:
     """Validate the E-ARK CSIP package at ``root`` and report every problem found.
 
     Reads the package only through ``safe_join`` and ``parse_untrusted``; never follows a symlink,
@@ -157,6 +160,9 @@ def validate_package(root: Path, schema_dir: Path) -> PackageReport:
     Args:
         root: The package root folder (the folder holding ``METS.xml``).
         schema_dir: Folder with the XSDs (see :mod:`kho.packages.formats.schemas`).
+        known_digests: Digests the caller has just computed from the files themselves (not read from a
+            manifest), by package-relative path and algorithm, e.g. :attr:`BagReport.digests` of the bag
+            holding the package: those files are not read again for the checksum comparison.
 
     Returns:
         The report; ``report.is_valid`` is False when any error was found.
@@ -169,7 +175,7 @@ def validate_package(root: Path, schema_dir: Path) -> PackageReport:
         report.error("KHO-UNREADABLE", None, N_("%(root)s is not a package folder."), root=str(root))
         return report
     inventory = scan_inventory(root, report)
-    ctx = Context(root, schema_dir, report, inventory, datetime.now(UTC))
+    ctx = Context(root, schema_dir, report, inventory, datetime.now(UTC), known=dict(known_digests or {}))
     representations = check_structure(ctx)
     report.representations = tuple(representations)
     folder = Path(os.path.realpath(root)).name

@@ -12,12 +12,16 @@ representation METS); and the ``CSIP`` structural map (Metadata, Documentation, 
 Every file carries ``@CHECKSUM`` (SHA-256, upper-case hex as in the TT05 sample), ``@CHECKSUMTYPE``,
 ``@SIZE``, ``@MIMETYPE``, ``@CREATED`` and an ``FLocat`` with a percent-encoded relative
 ``xlink:href``. IDs are deterministic (:func:`~kho.packages.formats._earkxml.stable_id`), files are
-sorted by path, so equal input gives equal bytes. Output validates against ``mets.xsd``.
+sorted by path, so equal input gives equal bytes. Output validates against ``mets.xsd``. A representation
+METS lists every file, so it is written element by element (:class:`~kho.packages.formats._xmlstream.XmlStream`)
+and memory does not grow with the number of files; the root METS lists a handful and is built as a tree.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from typing import IO
 
 from lxml import etree
 
@@ -37,9 +41,17 @@ from kho.packages.formats._earkxml import (
     stable_id,
     sub,
 )
+from kho.packages.formats._xmlstream import XmlStream
 from kho.packages.formats.earkspec import PackageSpec, PackageType
 
-__all__ = ["DMD_ID", "PREMIS_MD_ID", "build_representation_mets", "build_root_mets", "profile_for"]
+__all__ = [
+    "DMD_ID",
+    "PREMIS_MD_ID",
+    "build_representation_mets",
+    "build_root_mets",
+    "profile_for",
+    "write_representation_mets",
+]
 
 DMD_ID = "dmd-ead"
 PREMIS_MD_ID = "digiprov-premis"
@@ -178,25 +190,82 @@ def _root_struct_map(
         sub(div, M("fptr"), FILEID=group_id)
 
 
-def build_representation_mets(spec: PackageSpec, name: str, files: Sequence[StoredFile]) -> bytes:
-    """Return ``representations/<name>/METS.xml`` listing the representation's data files.
+def _stream_agent(w: XmlStream, attrs: tuple[tuple[str, str], ...], name: str, note: str, note_type: str) -> None:
+    w.start("agent", attrs)
+    w.leaf("name", name)
+    w.leaf("note", note, (("csip:NOTETYPE", note_type),))
+    w.end()
+
+
+def _stream_header(w: XmlStream, spec: PackageSpec) -> None:
+    """The ``metsHdr`` of :func:`_header`, streamed."""
+    created = iso(spec.created)
+    status = (("CREATEDATE", created), ("LASTMODDATE", created), ("RECORDSTATUS", spec.record_status))
+    w.start("metsHdr", (*status, ("csip:OAISPACKAGETYPE", spec.package_type.value)))
+    software = (("ROLE", "CREATOR"), ("TYPE", "OTHER"), ("OTHERTYPE", "SOFTWARE"))
+    _stream_agent(w, software, spec.software_name, spec.software_version, "SOFTWARE VERSION")
+    agency = spec.submitting_agency
+    _stream_agent(w, (("ROLE", "CREATOR"), ("TYPE", "ORGANIZATION")), agency.name, agency.code, "IDENTIFICATIONCODE")
+    if spec.archival_agency:
+        archive = spec.archival_agency
+        role = (("ROLE", "PRESERVATION"), ("TYPE", "ORGANIZATION"))
+        _stream_agent(w, role, archive.name, archive.code, "IDENTIFICATIONCODE")
+    w.leaf("altRecordID", f"{spec.package_type.value}_{spec.tt05_kind.value}", (("TYPE", "TT05PACKAGE"),))
+    w.end()
+
+
+def _stream_file(w: XmlStream, stored: StoredFile, location: str, id_scope: str) -> None:
+    attrs = [("ID", stable_id("file", id_scope, stored.path)), *_checksum_attrs(stored).items()]
+    if stored.use:
+        attrs.append(("USE", stored.use))
+    w.start("file", attrs)
+    w.leaf("FLocat", None, (("LOCTYPE", "URL"), ("xlink:type", "simple"), ("xlink:href", href(location))))
+    w.end()
+
+
+def write_representation_mets(out: IO[bytes], spec: PackageSpec, name: str, files: Sequence[StoredFile]) -> None:
+    """Write ``representations/<name>/METS.xml``, listing the representation's data files, to ``out``.
 
     Args:
+        out: Binary stream to write to.
         spec: The package specification (header, agents, vocabulary values).
         name: Representation folder name; also the METS ``@OBJID``.
         files: The representation's files (``path`` from the package root, under ``representations/<name>/``).
+
+    Raises:
+        ValueError: A value holds a character XML cannot store.
     """
     prefix = f"representations/{name}/"
-    root = _root(spec, name)
-    _header(root, spec)
-    file_sec = sub(root, M("fileSec"), ID="filesec")
-    use = f"Representations/{name}/data"
-    group = sub(file_sec, M("fileGrp"), ID="grp-data", USE=use)
-    group.set(q(CSIP_NS, "CONTENTINFORMATIONTYPE"), spec.content_information_type)
+    w = XmlStream(out)
+    namespaces = (("xmlns", METS_NS), ("xmlns:csip", CSIP_NS), ("xmlns:xlink", XLINK_NS), ("xmlns:xsi", XSI_NS))
+    identity = (("OBJID", name), ("LABEL", spec.label), ("TYPE", spec.content_category))
+    profile = (
+        ("csip:CONTENTINFORMATIONTYPE", spec.content_information_type),
+        ("PROFILE", profile_for(spec.package_type)),
+    )
+    w.start("mets", (*namespaces, *identity, *profile, ("xsi:schemaLocation", _SCHEMA_LOCATION)))
+    _stream_header(w, spec)
+    w.start("fileSec", (("ID", "filesec"),))
+    group = (("ID", "grp-data"), ("USE", f"Representations/{name}/data"))
+    w.start("fileGrp", (*group, ("csip:CONTENTINFORMATIONTYPE", spec.content_information_type)))
     for stored in sorted(files, key=lambda f: f.path):
-        _file(group, stored, stored.path.removeprefix(prefix), name)
-    smap = sub(root, M("structMap"), ID="structmap-csip", TYPE="PHYSICAL", LABEL="CSIP")
-    top = sub(smap, M("div"), ID="div-representation", LABEL=name)
-    sub(top, M("div"), ID="div-metadata", LABEL="Metadata")
-    sub(sub(top, M("div"), ID="div-data", LABEL="Data"), M("fptr"), FILEID="grp-data")
-    return serialise(root)
+        _stream_file(w, stored, stored.path.removeprefix(prefix), name)
+    w.end()
+    w.end()
+    w.start("structMap", (("ID", "structmap-csip"), ("TYPE", "PHYSICAL"), ("LABEL", "CSIP")))
+    w.start("div", (("ID", "div-representation"), ("LABEL", name)))
+    w.leaf("div", None, (("ID", "div-metadata"), ("LABEL", "Metadata")))
+    w.start("div", (("ID", "div-data"), ("LABEL", "Data")))
+    w.leaf("fptr", None, (("FILEID", "grp-data"),))
+    w.end()
+    w.end()
+    w.end()
+    w.end()
+    w.close()
+
+
+def build_representation_mets(spec: PackageSpec, name: str, files: Sequence[StoredFile]) -> bytes:
+    """Return a representation METS as bytes (:func:`write_representation_mets` into memory; for tests)."""
+    out = io.BytesIO()
+    write_representation_mets(out, spec, name, files)
+    return out.getvalue()

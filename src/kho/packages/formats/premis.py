@@ -6,22 +6,24 @@ the TT05 sample), size and format (media type, optional version and PRONOM key).
 type exactly as given (a TT05 digitisation is ``transfer``), outcome, and links to agents and objects;
 objects link back to their events. Output is sorted (objects by path, events by time then identifier,
 agents by identifier) so the same input always gives the same bytes. It validates against
-``premis-v3-0.xsd``.
+``premis-v3-0.xsd``. It is written element by element (:class:`~kho.packages.formats._xmlstream.XmlStream`),
+so memory does not grow with the number of files.
 """
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from collections.abc import Sequence
-
-from lxml import etree
+from typing import IO
 
 from kho.core.text import N_
-from kho.packages.formats._earkxml import PREMIS_NS, XSI_NS, StoredFile, iso, q, serialise, sub
+from kho.packages.formats._earkxml import PREMIS_NS, XSI_NS, StoredFile, iso, q
+from kho.packages.formats._xmlstream import XmlStream
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import AgentSpec, EventSpec
 
-__all__ = ["OBJECT_ID_TYPE", "build_premis"]
+__all__ = ["OBJECT_ID_TYPE", "build_premis", "write_premis"]
 
 #: ``objectIdentifierType`` of file objects; the value is the path from the package root.
 OBJECT_ID_TYPE = "local"
@@ -56,84 +58,100 @@ def _check_links(events: Sequence[EventSpec], agents: Sequence[AgentSpec], paths
                 )
 
 
-def _object(parent: etree._Element, stored: StoredFile, event_ids: Sequence[tuple[str, str]]) -> None:
-    """Append one ``premis:object`` of type ``premis:file``."""
-    obj = sub(parent, P("object"), **{q(XSI_NS, "type"): "premis:file"})
-    ident = sub(obj, P("objectIdentifier"))
-    sub(ident, P("objectIdentifierType"), OBJECT_ID_TYPE)
-    sub(ident, P("objectIdentifierValue"), stored.path)
-    chars = sub(obj, P("objectCharacteristics"))
-    sub(chars, P("compositionLevel"), "0")
-    fixity = sub(chars, P("fixity"))
-    sub(fixity, P("messageDigestAlgorithm"), "SHA-256")
-    sub(fixity, P("messageDigest"), stored.sha256.upper())
-    sub(chars, P("size"), str(stored.size))
-    fmt = sub(chars, P("format"))
-    designation = sub(fmt, P("formatDesignation"))
-    sub(designation, P("formatName"), stored.format_name or stored.media_type)
+def _identifier(w: XmlStream, tag: str, id_type: str, value: str) -> None:
+    """``<premis:{tag}><premis:{tag}Type/><premis:{tag}Value/></premis:{tag}>`` (identifiers and links)."""
+    w.start(f"premis:{tag}")
+    w.leaf(f"premis:{tag}Type", id_type)
+    w.leaf(f"premis:{tag}Value", value)
+    w.end()
+
+
+def _object(w: XmlStream, stored: StoredFile, event_ids: Sequence[tuple[str, str]]) -> None:
+    """Write one ``premis:object`` of type ``premis:file``."""
+    w.start("premis:object", (("xsi:type", "premis:file"),))
+    _identifier(w, "objectIdentifier", OBJECT_ID_TYPE, stored.path)
+    w.start("premis:objectCharacteristics")
+    w.leaf("premis:compositionLevel", "0")
+    w.start("premis:fixity")
+    w.leaf("premis:messageDigestAlgorithm", "SHA-256")
+    w.leaf("premis:messageDigest", stored.sha256.upper())
+    w.end()
+    w.leaf("premis:size", str(stored.size))
+    w.start("premis:format")
+    w.start("premis:formatDesignation")
+    w.leaf("premis:formatName", stored.format_name or stored.media_type)
     if stored.format_version:
-        sub(designation, P("formatVersion"), stored.format_version)
+        w.leaf("premis:formatVersion", stored.format_version)
+    w.end()
     if stored.format_registry_key:
-        registry = sub(fmt, P("formatRegistry"))
-        sub(registry, P("formatRegistryName"), "PRONOM")
-        sub(registry, P("formatRegistryKey"), stored.format_registry_key)
-    sub(obj, P("originalName"), stored.path.rsplit("/", 1)[-1])
+        w.start("premis:formatRegistry")
+        w.leaf("premis:formatRegistryName", "PRONOM")
+        w.leaf("premis:formatRegistryKey", stored.format_registry_key)
+        w.end()
+    w.end()
+    w.end()
+    w.leaf("premis:originalName", stored.path.rsplit("/", 1)[-1])
     for id_type, id_value in event_ids:
-        link = sub(obj, P("linkingEventIdentifier"))
-        sub(link, P("linkingEventIdentifierType"), id_type)
-        sub(link, P("linkingEventIdentifierValue"), id_value)
+        _identifier(w, "linkingEventIdentifier", id_type, id_value)
+    w.end()
 
 
-def _event(parent: etree._Element, event: EventSpec, agents: dict[str, AgentSpec]) -> None:
-    """Append one ``premis:event``."""
-    node = sub(parent, P("event"))
-    ident = sub(node, P("eventIdentifier"))
-    sub(ident, P("eventIdentifierType"), event.identifier_type)
-    sub(ident, P("eventIdentifierValue"), event.identifier)
-    sub(node, P("eventType"), event.event_type)
-    sub(node, P("eventDateTime"), iso(event.date_time))
+def _event(w: XmlStream, event: EventSpec, agents: dict[str, AgentSpec]) -> None:
+    """Write one ``premis:event``."""
+    w.start("premis:event")
+    _identifier(w, "eventIdentifier", event.identifier_type, event.identifier)
+    w.leaf("premis:eventType", event.event_type)
+    w.leaf("premis:eventDateTime", iso(event.date_time))
     if event.detail:
-        sub(sub(node, P("eventDetailInformation")), P("eventDetail"), event.detail)
-    outcome = sub(node, P("eventOutcomeInformation"))
-    sub(outcome, P("eventOutcome"), event.outcome)
+        w.start("premis:eventDetailInformation")
+        w.leaf("premis:eventDetail", event.detail)
+        w.end()
+    w.start("premis:eventOutcomeInformation")
+    w.leaf("premis:eventOutcome", event.outcome)
     if event.outcome_detail:
-        sub(sub(outcome, P("eventOutcomeDetail")), P("eventOutcomeDetailNote"), event.outcome_detail)
+        w.start("premis:eventOutcomeDetail")
+        w.leaf("premis:eventOutcomeDetailNote", event.outcome_detail)
+        w.end()
+    w.end()
     for agent_id, role in event.agents:
-        link = sub(node, P("linkingAgentIdentifier"))
-        sub(link, P("linkingAgentIdentifierType"), agents[agent_id].identifier_type)
-        sub(link, P("linkingAgentIdentifierValue"), agent_id)
+        w.start("premis:linkingAgentIdentifier")
+        w.leaf("premis:linkingAgentIdentifierType", agents[agent_id].identifier_type)
+        w.leaf("premis:linkingAgentIdentifierValue", agent_id)
         if role:
-            sub(link, P("linkingAgentRole"), role)
+            w.leaf("premis:linkingAgentRole", role)
+        w.end()
     for path in sorted(event.objects):
-        link = sub(node, P("linkingObjectIdentifier"))
-        sub(link, P("linkingObjectIdentifierType"), OBJECT_ID_TYPE)
-        sub(link, P("linkingObjectIdentifierValue"), path)
+        _identifier(w, "linkingObjectIdentifier", OBJECT_ID_TYPE, path)
+    w.end()
 
 
-def _agent(parent: etree._Element, agent: AgentSpec) -> None:
-    """Append one ``premis:agent``."""
-    node = sub(parent, P("agent"))
-    ident = sub(node, P("agentIdentifier"))
-    sub(ident, P("agentIdentifierType"), agent.identifier_type)
-    sub(ident, P("agentIdentifierValue"), agent.identifier)
-    sub(node, P("agentName"), agent.name)
-    sub(node, P("agentType"), agent.agent_type)
+def _agent(w: XmlStream, agent: AgentSpec) -> None:
+    """Write one ``premis:agent``."""
+    w.start("premis:agent")
+    _identifier(w, "agentIdentifier", agent.identifier_type, agent.identifier)
+    w.leaf("premis:agentName", agent.name)
+    w.leaf("premis:agentType", agent.agent_type)
     if agent.version:
-        sub(node, P("agentVersion"), agent.version)
+        w.leaf("premis:agentVersion", agent.version)
     if agent.note:
-        sub(node, P("agentNote"), agent.note)
+        w.leaf("premis:agentNote", agent.note)
+    w.end()
 
 
-def build_premis(files: Sequence[StoredFile], events: Sequence[EventSpec], agents: Sequence[AgentSpec]) -> bytes:
-    """Return the PREMIS 3 document for the package's files, events and agents.
+def write_premis(
+    out: IO[bytes], files: Sequence[StoredFile], events: Sequence[EventSpec], agents: Sequence[AgentSpec]
+) -> None:
+    """Write the PREMIS 3 document for the package's files, events and agents to ``out``.
 
     Args:
+        out: Binary stream to write to.
         files: Every file PREMIS describes (content and documentation), at least one.
         events: Preservation events; their ``objects`` must be paths of ``files``.
         agents: Agents; every agent an event names must be here.
 
     Raises:
         PackageWriteError: No files, a duplicate identifier, or a link to an unknown agent or object.
+        ValueError: A value holds a character XML cannot store.
     """
     if not files:
         raise PackageWriteError(N_("A PREMIS document needs at least one file object."))
@@ -143,13 +161,22 @@ def build_premis(files: Sequence[StoredFile], events: Sequence[EventSpec], agent
     for event in ordered_events:
         for path in event.objects:
             by_object[path].append((event.identifier_type, event.identifier))
-    root = etree.Element(P("premis"), nsmap={"premis": PREMIS_NS, "xsi": XSI_NS}, version="3.0")
-    root.set(q(XSI_NS, "schemaLocation"), _SCHEMA_LOCATION)
+    w = XmlStream(out)
+    namespaces = (("xmlns:premis", PREMIS_NS), ("xmlns:xsi", XSI_NS))
+    w.start("premis:premis", (*namespaces, ("version", "3.0"), ("xsi:schemaLocation", _SCHEMA_LOCATION)))
     for stored in sorted(files, key=lambda f: f.path):
-        _object(root, stored, by_object.get(stored.path, []))
+        _object(w, stored, by_object.get(stored.path, []))
     agent_map = {agent.identifier: agent for agent in agents}
     for event in ordered_events:
-        _event(root, event, agent_map)
+        _event(w, event, agent_map)
     for agent in sorted(agents, key=lambda a: a.identifier):
-        _agent(root, agent)
-    return serialise(root)
+        _agent(w, agent)
+    w.end()
+    w.close()
+
+
+def build_premis(files: Sequence[StoredFile], events: Sequence[EventSpec], agents: Sequence[AgentSpec]) -> bytes:
+    """Return the PREMIS document as bytes (:func:`write_premis` into memory; for small packages and tests)."""
+    out = io.BytesIO()
+    write_premis(out, files, events, agents)
+    return out.getvalue()

@@ -128,6 +128,8 @@ class BagReport(FindingList):
         payload_bytes: Their total size in bytes.
         fetch_pending: fetch.txt entries not yet present (a "holey" bag).
         info: bag-info.txt metadata as (label, value) pairs, in file order.
+        digests: The digests computed while checking fixity, by bag-relative path and algorithm (only
+            files whose every listed digest matched), so later checks need not read the files again.
     """
 
     path: str
@@ -139,3 +141,4 @@ class BagReport(FindingList):
     payload_bytes: int = 0
     fetch_pending: int = 0
     info: list[tuple[str, str]] = field(default_factory=list)
+    digests: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)

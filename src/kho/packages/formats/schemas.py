@@ -27,7 +27,7 @@ from lxml import etree
 from kho.packages.formats.eark_errors import SchemaLoadError
 from kho.packages.formats.xmlsafe import safe_parser
 
-__all__ = ["SCHEMA_FILES", "SchemaName", "load_schema", "schema_errors"]
+__all__ = ["SCHEMA_FILES", "SchemaName", "load_schema", "schema_errors", "schema_lock"]
 
 
 class SchemaName(StrEnum):
@@ -157,3 +157,8 @@ def schema_errors(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[str
             return []
         entries: Iterable[Any] = cast("Iterable[Any]", schema.error_log)  # lxml-stubs lack __iter__
         return [f"line {entry.line}: {entry.message}" for entry in list(entries)[:_MAX_ERRORS]]
+
+
+def schema_lock() -> threading.Lock:
+    """The lock to hold while a compiled schema validates a streamed document (see :func:`schema_errors`)."""
+    return _lock

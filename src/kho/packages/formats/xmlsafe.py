@@ -16,13 +16,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Collection, Iterator
 from typing import IO
 
 from lxml import etree
 
 from kho.packages.formats.eark_errors import MalformedXmlError, UnsafeXmlError
 
-__all__ = ["PROLOG_LIMIT", "parse_untrusted", "safe_parser"]
+__all__ = ["PROLOG_LIMIT", "StreamIncompleteError", "iter_untrusted", "parse_untrusted", "root_tag", "safe_parser"]
 
 #: A prolog (XML declaration, comments, PIs) longer than this is refused: real package XML has a few lines.
 PROLOG_LIMIT = 256 * 1024
@@ -167,3 +168,95 @@ def parse_untrusted(path: str | os.PathLike[str]) -> etree._ElementTree:
         # Belt and braces: the prolog scan should already have refused this.
         raise UnsafeXmlError(name, "doctype")
     return tree
+
+
+class StreamIncompleteError(ValueError):
+    """A streamed document cannot be judged as a stream; parse it as a tree to say why.
+
+    It ended before its root element did, or it repeats an ID value (libxml2 checks ``xs:ID``
+    uniqueness only on a tree).
+    """
+
+
+#: Attributes typed ``xs:ID`` in the package schemas (EAD ``id``, PREMIS ``xmlID``, ``xml:id``).
+ID_ATTRIBUTES = ("id", "xmlID", "ID", "xml:id")
+
+
+_SAFE_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def root_tag(path: str | os.PathLike[str]) -> str:
+    """Return the Clark name of the root element, reading only the file's beginning (checked like below).
+
+    Raises:
+        UnsafeXmlError: As :func:`parse_untrusted`.
+        MalformedXmlError: The file cannot be read or has no well-formed start.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
+            _scan_prolog(stream, name)
+            stream.seek(0)
+            for _event, element in etree.iterparse(stream, events=("start",), **_SAFE_OPTIONS):
+                return str(element.tag)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedXmlError(name, str(exc)) from exc
+    except OSError as exc:
+        raise MalformedXmlError(name, exc.strerror or type(exc).__name__) from exc
+    raise MalformedXmlError(name, "no root element")
+
+
+def iter_untrusted(
+    path: str | os.PathLike[str], tags: Collection[str], schema: etree.XMLSchema | None = None
+) -> Iterator[etree._Element]:
+    """Parse a package XML file as a stream, with the safeguards of :func:`parse_untrusted`.
+
+    Yields every complete element whose tag is in ``tags`` and whose parent's is not (the outermost ones;
+    nested ones are inside it); when the caller asks for the next one, that element and everything before
+    it is dropped, so memory does not grow with the document. libxml2 filters the tags, so elements of
+    no interest cost no Python call. With ``schema`` the document is validated while it is read (libxml2
+    validates the event stream; it needs no tree). Streaming validation does not see a repeated ``xs:ID``
+    value, so the values of :data:`ID_ATTRIBUTES` are collected (one string per ID) and a repeat raises
+    :class:`StreamIncompleteError`.
+
+    Raises:
+        UnsafeXmlError: As :func:`parse_untrusted` (checked before the parser starts).
+        etree.XMLSyntaxError: The document is not well-formed (or truncated) or not valid against
+            ``schema``; parse it with :func:`parse_untrusted` to list every problem.
+        StreamIncompleteError: An ID value repeats, or no root element was read.
+        OSError: The file cannot be read.
+    """
+    name = os.fspath(path)
+    wanted = frozenset(tags)
+    ids: set[str] = set()
+    with open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
+        _scan_prolog(stream, name)
+        stream.seek(0)
+        events = etree.iterparse(stream, events=("end",), tag=tuple(wanted), schema=schema, **_SAFE_OPTIONS)
+        for _event, element in events:
+            parent = element.getparent()
+            if parent is not None and parent.tag in wanted:
+                continue  # part of an outer element that is yielded when it ends
+            yield element
+            _collect_ids(name, element, ids)
+            element.clear(keep_tail=True)
+            while element.getprevious() is not None:
+                del element.getparent()[0]  # a previous sibling means a parent
+        if events.root is None:
+            raise StreamIncompleteError(name)
+        _collect_ids(name, events.root, ids)  # what was not dropped: the root and the elements around
+        docinfo = events.root.getroottree().docinfo
+        if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.public_id:
+            raise UnsafeXmlError(name, "doctype")
+
+
+_ID_XPATH = etree.XPath(" | ".join(f"descendant-or-self::*/@{a}" for a in ("id", "xmlID", "ID", "xml:id")))
+
+
+def _collect_ids(name: str, element: etree._Element, ids: set[str]) -> None:
+    """Add the ID attribute values in ``element``'s subtree to ``ids``; a repeat raises StreamIncompleteError."""
+    for value in _ID_XPATH(element):  # type: ignore[union-attr]  # an attribute XPath gives a list of strings
+        text = str(value)
+        if text in ids:
+            raise StreamIncompleteError(name)
+        ids.add(text)

@@ -1,0 +1,292 @@
+"""Test oracle: the former lxml-tree ead writer, kept verbatim to compare the streamed output with.
+
+The original module docstring follows.
+Records are ``<c level="file">`` components of ``archdesc/dsc``; their documents are nested
+``<c level="item">``. Every TT05 field is written exactly once (empty when unknown, as TT05 asks
+for all 18 record fields) on an element whose ``@encodinganalog`` is the TT05 field name, so a
+reader finds a field with ``.//*[@encodinganalog='maintenance']`` on the component. Coded fields
+carry the TT05 code (``kho.core.codetables``). Mapping:
+
+============================  ====================================================================
+TT05 field                    EAD 2002 element (inside the record/document ``<c>``)
+============================  ====================================================================
+fileCode, arcFileCode,        ``did/unitid`` (``@type`` repeats the TT05 name)
+docId, docCode, docOrdinal,
+codeNumber, codeNotation,
+paperFileCode (as unitid)
+title / subject               ``did/unittitle``
+startDate, endDate,           ``did/unitdate`` (TT05 text; ``@normal`` ISO 8601)
+issuedDate
+language                      ``did/langmaterial`` (TT05 codes as text) + ``language/@langcode``
+                              (ISO 639-2/B) where the code maps to languages
+totalDoc, numberOfPaper,      ``did/physdesc/extent`` (``@unit`` tài liệu / tờ / trang)
+numberOfPage
+format                        ``did/physdesc/physfacet``
+typeName                      ``did/physdesc/genreform`` (code; the literal name in ``@normal``)
+organName                     ``did/origination/corpname``
+mode                          ``accessrestrict/p``
+maintenance                   ``appraisal/p`` (retention period)
+paperFileCode                 ``originalsloc/p`` (the paper original's code)
+keyword                       ``controlaccess/subject``
+inforSign, confidenceLevel,   ``odd/p`` (no EAD element; ``@type`` repeats the TT05 name)
+riskRecovery (1/0),
+riskRecoveryStatus,
+process (1/0), autograph,
+description
+============================  ====================================================================
+
+A document's ``maintenance`` defaults to its record's (standards.md §2.3). Document files are
+linked with ``did/dao`` (``xlink:href`` relative to this EAD file). The output validates against
+``ead2002.xsd``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from lxml import etree
+
+from kho.core import codetables
+from kho.core.text import N_
+from kho.packages.formats._earkxml import EAD_NS, XLINK_NS, XSI_NS, href, q, serialise, stable_id, sub
+from kho.packages.formats.eark_errors import PackageWriteError
+from kho.packages.formats.earkspec import DocumentSpec, FileSpec, PackageSpec, RecordSpec
+
+__all__ = ["ISO639_FOR_TT05", "build_ead", "check_codes", "tt05_date"]
+
+#: TT05 language code -> ISO 639-2/B codes (Hán Nôm and "Khác" have none).
+ISO639_FOR_TT05: dict[str, tuple[str, ...]] = {
+    "01": ("vie",),
+    "02": ("eng",),
+    "03": ("fre",),
+    "04": ("rus",),
+    "05": ("chi",),
+    "06": ("vie", "eng"),
+    "07": ("vie", "rus"),
+    "08": ("vie", "fre"),
+    "10": ("vie", "chi"),
+}
+_SCHEMA_LOCATION = "urn:isbn:1-931666-22-9 http://www.loc.gov/ead/ead.xsd"
+_DMY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_MY = re.compile(r"(\d{2})/(\d{4})")
+_Y = re.compile(r"\d{4}")
+
+
+def E(local: str) -> str:  # noqa: N802 - reads like the ead: prefix
+    """Return the Clark name of an EAD 2002 element."""
+    return q(EAD_NS, local)
+
+
+def tt05_date(value: date | str | None) -> tuple[str, str]:
+    """Return ``(TT05 text, ISO 8601 normal form)`` for a date, "MM/YYYY" or "YYYY"; ("", "") for None.
+
+    Raises:
+        PackageWriteError: A string that is none of ``DD/MM/YYYY``, ``MM/YYYY``, ``YYYY``.
+    """
+    if value is None or value == "":
+        return "", ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y"), value.isoformat()
+    if m := _DMY.fullmatch(value):
+        return value, f"{m[3]}-{m[2]}-{m[1]}"
+    if m := _MY.fullmatch(value):
+        return value, f"{m[2]}-{m[1]}"
+    if _Y.fullmatch(value):
+        return value, value
+    raise PackageWriteError(N_("Date %(value)r is not DD/MM/YYYY, MM/YYYY or YYYY."), value=value)
+
+
+# Coded TT05 fields and their code tables (standards.md §2.2-2.4); "" means "not given".
+_CODES: dict[str, dict[str, str]] = {
+    "maintenance": codetables.RETENTION,
+    "mode": codetables.ACCESS_MODE,
+    "format": codetables.PHYSICAL_STATE,
+    "confidence_level": codetables.CONFIDENCE_LEVEL,
+    "risk_recovery_status": codetables.RISK_RECOVERY_STATUS,
+    "type_code": codetables.DOC_TYPE,
+}
+
+
+def _bad_codes(label: str, item: RecordSpec | DocumentSpec) -> list[str]:
+    bad = [
+        f"{label}.{name}={getattr(item, name)!r}"
+        for name, table in _CODES.items()
+        if hasattr(item, name) and getattr(item, name) not in ("", *table)
+    ]
+    bad += [f"{label}.language={code!r}" for code in item.language if code not in codetables.LANGUAGE]
+    for name in ("start_date", "end_date", "issued_date"):
+        try:
+            tt05_date(getattr(item, name, None))
+        except PackageWriteError:
+            bad.append(f"{label}.{name}={getattr(item, name)!r}")
+    return bad
+
+
+def check_codes(spec: PackageSpec) -> None:
+    """Refuse TT05 codes that are not in ``kho.core.codetables`` and dates not in a TT05 form.
+
+    Raises:
+        PackageWriteError: Naming every offending ``<fileCode or docId>.<field>=<value>`` at once.
+    """
+    bad: list[str] = []
+    for record in spec.records:
+        bad += _bad_codes(record.file_code, record)
+        for document in record.documents:
+            bad += _bad_codes(document.doc_id, document)
+    if bad:
+        raise PackageWriteError(N_("Values outside the TT05 code tables: %(fields)s."), fields=", ".join(bad))
+
+
+def _text(value: object) -> str:
+    """Render a TT05 value: booleans as 1/0, None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _unitid(did: etree._Element, name: str, value: object) -> None:
+    sub(did, E("unitid"), _text(value), encodinganalog=name, type=name)
+
+
+def _unitdate(did: etree._Element, name: str, value: date | str | None) -> None:
+    text, normal = tt05_date(value)
+    attrs = {"encodinganalog": name}
+    if normal:
+        attrs["normal"] = normal
+    sub(did, E("unitdate"), text, **attrs)
+
+
+def _language(did: etree._Element, codes: Sequence[str]) -> None:
+    node = sub(did, E("langmaterial"), ", ".join(codes), encodinganalog="language")
+    for iso_code in dict.fromkeys(c for code in codes for c in ISO639_FOR_TT05.get(code, ())):
+        sub(node, E("language"), langcode=iso_code)
+
+
+def _para(c: etree._Element, tag: str, name: str, value: object) -> None:
+    """Append ``<tag encodinganalog=name><p>value</p></tag>`` (``odd`` also gets ``@type``)."""
+    attrs = {"encodinganalog": name}
+    if tag == "odd":
+        attrs["type"] = name
+    sub(sub(c, E(tag), **attrs), E("p"), _text(value))
+
+
+def _physdesc(did: etree._Element, extents: Sequence[tuple[str, str, object]], fmt: str) -> etree._Element:
+    physdesc = sub(did, E("physdesc"))
+    for name, unit, value in extents:
+        sub(physdesc, E("extent"), _text(value), encodinganalog=name, unit=unit)
+    sub(physdesc, E("physfacet"), fmt, encodinganalog="format", type="format")
+    return physdesc
+
+
+def _dao(did: etree._Element, files: Sequence[FileSpec]) -> None:
+    for spec in sorted(files, key=lambda f: f.path_in_package):
+        attrs = {q(XLINK_NS, "type"): "simple", q(XLINK_NS, "href"): "../../" + href(spec.path_in_package)}
+        sub(did, E("dao"), **attrs, **{q(XLINK_NS, "title"): spec.role.value})
+
+
+def _record(dsc: etree._Element, record: RecordSpec) -> None:
+    c = sub(dsc, E("c"), level="file", id=stable_id("rec", record.file_code))
+    did = sub(c, E("did"))
+    _unitid(did, "fileCode", record.file_code)
+    if record.arc_file_code:
+        _unitid(did, "arcFileCode", record.arc_file_code)
+    sub(did, E("unittitle"), record.title, encodinganalog="title")
+    _unitdate(did, "startDate", record.start_date)
+    _unitdate(did, "endDate", record.end_date)
+    _language(did, record.language)
+    extents = (
+        ("totalDoc", "tài liệu", record.total_doc),
+        ("numberOfPaper", "tờ", record.number_of_paper),
+        ("numberOfPage", "trang", record.number_of_page),
+    )
+    _physdesc(did, extents, record.format)
+    _dao(did, record.files)
+    _para(c, "accessrestrict", "mode", record.mode)
+    _para(c, "appraisal", "maintenance", record.maintenance)
+    _para(c, "originalsloc", "paperFileCode", record.paper_file_code)
+    sub(sub(c, E("controlaccess"), encodinganalog="keyword"), E("subject"), record.keyword)
+    for name in ("inforSign", "confidenceLevel", "riskRecovery", "riskRecoveryStatus", "description"):
+        _para(c, "odd", name, getattr(record, _ATTR[name]))
+    for document in sorted(record.documents, key=lambda d: (d.ordinal, d.doc_id)):
+        _document(c, document, record.maintenance)
+
+
+def _document(parent: etree._Element, doc: DocumentSpec, record_maintenance: str) -> None:
+    c = sub(parent, E("c"), level="item", id=stable_id("doc", doc.doc_id))
+    did = sub(c, E("did"))
+    for name, value in (
+        ("docId", doc.doc_id),
+        ("docCode", doc.doc_code),
+        ("docOrdinal", doc.ordinal),
+        ("codeNumber", doc.code_number),
+        ("codeNotation", doc.code_notation),
+    ):
+        _unitid(did, name, value)
+    if doc.arc_file_code:
+        _unitid(did, "arcFileCode", doc.arc_file_code)
+    sub(did, E("unittitle"), doc.subject, encodinganalog="subject")
+    _unitdate(did, "issuedDate", doc.issued_date)
+    sub(sub(did, E("origination"), encodinganalog="organName"), E("corpname"), doc.organ_name)
+    _language(did, doc.language)
+    physdesc = _physdesc(did, (("numberOfPage", "trang", doc.number_of_page),), doc.format)
+    genre = {"encodinganalog": "typeName"} | ({"normal": doc.type_name} if doc.type_name else {})
+    sub(physdesc, E("genreform"), doc.type_code, **genre)
+    _dao(did, doc.files)
+    _para(c, "accessrestrict", "mode", doc.mode)
+    _para(c, "appraisal", "maintenance", doc.maintenance or record_maintenance)
+    sub(sub(c, E("controlaccess"), encodinganalog="keyword"), E("subject"), doc.keyword)
+    for name in ("inforSign", "confidenceLevel", "autograph", "riskRecovery", "riskRecoveryStatus", "process"):
+        _para(c, "odd", name, getattr(doc, _ATTR[name]))
+    _para(c, "odd", "description", doc.description)
+
+
+_ATTR = {
+    "inforSign": "infor_sign",
+    "confidenceLevel": "confidence_level",
+    "riskRecovery": "risk_recovery",
+    "riskRecoveryStatus": "risk_recovery_status",
+    "description": "description",
+    "autograph": "autograph",
+    "process": "process",
+}
+
+
+def _header(root: etree._Element, spec: PackageSpec) -> None:
+    header = sub(root, E("eadheader"), countryencoding="iso3166-1", dateencoding="iso8601", langencoding="iso639-2b")
+    sub(header, E("eadid"), spec.package_id, countrycode="VN")
+    titlestmt = sub(sub(header, E("filedesc")), E("titlestmt"))
+    sub(titlestmt, E("titleproper"), spec.label)
+    profile = sub(header, E("profiledesc"))
+    creation = sub(profile, E("creation"), f"{spec.software_name} {spec.software_version} ")
+    sub(creation, E("date"), spec.created.date().isoformat(), normal=spec.created.date().isoformat())
+    sub(sub(profile, E("langusage")), E("language"), "Tiếng Việt", langcode="vie")
+
+
+def build_ead(spec: PackageSpec) -> bytes:
+    """Return the EAD 2002 document describing the package's fonds, records and documents.
+
+    Raises:
+        PackageWriteError: A date field is not in a TT05 form.
+    """
+    nsmap = {None: EAD_NS, "xlink": XLINK_NS, "xsi": XSI_NS}
+    root = etree.Element(E("ead"), nsmap=nsmap)  # type: ignore[arg-type]  # lxml-stubs: None prefix
+    root.set(q(XSI_NS, "schemaLocation"), _SCHEMA_LOCATION)
+    _header(root, spec)
+    level = {"level": "fonds"} if spec.fonds else {"level": "otherlevel", "otherlevel": f"AIP_{spec.tt05_kind}"}
+    archdesc = sub(root, E("archdesc"), **level)
+    did = sub(archdesc, E("did"))
+    sub(did, E("unitid"), spec.fonds.code if spec.fonds else spec.package_id)
+    sub(did, E("unittitle"), spec.fonds.name if spec.fonds else spec.label)
+    agency = spec.submitting_agency
+    sub(sub(did, E("origination")), E("corpname"), agency.name, authfilenumber=agency.code)
+    if spec.archival_agency:
+        archive = spec.archival_agency
+        sub(sub(did, E("repository")), E("corpname"), archive.name, authfilenumber=archive.code)
+    dsc = sub(archdesc, E("dsc"))
+    for record in sorted(spec.records, key=lambda r: r.file_code):
+        _record(dsc, record)
+    return serialise(root)
