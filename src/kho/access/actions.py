@@ -39,7 +39,7 @@ from kho.audit import log
 from kho.audit.vocabulary import EventType
 from kho.core.codetables import SecrecyLevel
 from kho.core.exceptions import BadInputError
-from kho.core.text import N_, clean
+from kho.core.text import N_, clean, nfc
 from kho.records.models import Fonds
 
 ABOVE_OWN = N_("Clearance %(granted)s is above the actor's own clearance %(clearance)s.")
@@ -142,11 +142,12 @@ class _AccessAction:
     def _set_password(self, user: Any) -> None:
         if self.change.password is None:
             return
+        password = nfc(self.change.password)  # as GuardedModelBackend compares it
         try:
-            validate_password(self.change.password, user)
+            validate_password(password, user)
         except ValidationError as error:
             raise WeakPasswordError(details=error.messages, count=len(error.messages)) from None
-        user.set_password(self.change.password)
+        user.set_password(password)
 
     def _apply(self, user: Any, profile: AccessProfile) -> None:
         agencies, fonds = self._resolve()

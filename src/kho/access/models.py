@@ -68,3 +68,54 @@ class AccessProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} {SecrecyLevel(self.clearance).name}"
+
+
+class ThrottleScope(models.TextChoices):
+    """What a sign-in throttle counts failures of."""
+
+    USER = "user", _("tên đăng nhập")
+    ADDRESS = "address", _("địa chỉ máy khách")
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins of one user name or one client address, and the lock they led to.
+
+    Kept in the database so every worker process and server sees the same counts; rows are updated under
+    ``select_for_update`` (``kho.access.signin``). ``key`` is the case-folded user name or the address.
+    """
+
+    scope = models.CharField(_("phạm vi"), max_length=10, choices=ThrottleScope.choices)
+    key = models.CharField(_("khóa"), max_length=150)
+    failures = models.PositiveIntegerField(_("số lần sai"), default=0)
+    window_started_at = models.DateTimeField(_("bắt đầu đếm lúc"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="sign_in_throttle_scope_key_unique")]
+        verbose_name = _("giới hạn đăng nhập")
+        verbose_name_plural = _("giới hạn đăng nhập")
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} {self.failures}"
+
+
+class SecondFactor(models.Model):
+    """A user's TOTP secret (RFC 6238) and the last time step accepted, so a code is never used twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="second_factor",
+    )
+    secret = models.CharField(_("khóa bí mật (base32)"), max_length=64)
+    last_step = models.BigIntegerField(_("bước thời gian dùng gần nhất"), default=-1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("xác thực hai bước")
+        verbose_name_plural = _("xác thực hai bước")
+
+    def __str__(self) -> str:
+        return f"totp:{self.user_id}"

@@ -1,7 +1,9 @@
-"""``kho users create|set|list``: accounts with their role, clearance and scope.
+"""``kho users create|set|list|unlock|totp``: accounts, their access, sign-in locks and second factor.
 
 Run by the local operator at the server's shell. Passwords are read only from standard input
 (``--password-stdin``, first line), validated by Django's validators and never printed or logged.
+``unlock`` clears a sign-in lock; ``totp enable`` prints a new TOTP secret and its ``otpauth://`` URI once
+(hand it to the user's authenticator app), ``totp disable`` removes it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kho.access.actions import AccessChange, ChangeAccessAction, CreateUserAction, parse_clearance, parse_role, snapshot
 from kho.access.models import AccessProfile, Role
+from kho.access.signin_actions import SecondFactorAction, UnlockAction
 from kho.core.command import KhoCommand
 from kho.core.exceptions import BadInputError
 
@@ -23,12 +26,15 @@ from kho.core.exceptions import BadInputError
 class Command(KhoCommand):
     """Account management."""
 
-    help = _("Tài khoản: 'create' tạo, 'set' sửa vai trò/độ mật/phạm vi, 'list' liệt kê.")
+    help = _(
+        "Tài khoản: 'create' tạo, 'set' sửa vai trò/độ mật/phạm vi, 'list' liệt kê, 'unlock' mở khóa đăng nhập, "
+        "'totp' bật/tắt xác thực hai bước."
+    )
     supports_json = True
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Subcommands ``create``, ``set`` and ``list``."""
-        sub = parser.add_subparsers(dest="action", required=True, metavar="create|set|list")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="create|set|list|unlock|totp")
         create = sub.add_parser("create", help=_("Tạo tài khoản với vai trò, độ mật và phạm vi."))
         create.add_argument("username", metavar="USERNAME")
         create.add_argument("--role", required=True, help=_("Vai trò: %(roles)s.") % {"roles": ", ".join(Role.values)})
@@ -45,6 +51,16 @@ class Command(KhoCommand):
             "--active", action=argparse.BooleanOptionalAction, default=None, help=_("Mở hoặc khóa tài khoản.")
         )
         sub.add_parser("list", help=_("Liệt kê tài khoản và quyền."))
+        self._security_arguments(sub)
+
+    @staticmethod
+    def _security_arguments(sub: Any) -> None:
+        unlock = sub.add_parser("unlock", help=_("Mở khóa tài khoản bị khóa do đăng nhập sai nhiều lần."))
+        unlock.add_argument("username", metavar="USERNAME", nargs="?", default="")
+        unlock.add_argument("--address", default="", help=_("Mở khóa địa chỉ máy khách này (IP)."))
+        second = sub.add_parser("totp", help=_("Bật hoặc tắt xác thực hai bước (TOTP)."))
+        second.add_argument("switch", choices=["enable", "disable"])
+        second.add_argument("username", metavar="USERNAME")
 
     @staticmethod
     def _scope_arguments(parser: argparse.ArgumentParser, nargs: str) -> None:
@@ -64,6 +80,12 @@ class Command(KhoCommand):
         """Dispatch to the subcommand."""
         if options["action"] == "list":
             self._list()
+            return
+        if options["action"] == "unlock":
+            self._unlock(options["username"], options["address"])
+            return
+        if options["action"] == "totp":
+            self._totp(options["username"], enable=options["switch"] == "enable")
             return
         change = self._change(options)
         if options["action"] == "create":
@@ -100,6 +122,37 @@ class Command(KhoCommand):
         if not password:
             raise BadInputError(_("--password-stdin: không đọc được mật khẩu từ stdin (dòng đầu trống)."))
         return password
+
+    def _unlock(self, username: str, address: str) -> None:
+        cleared = UnlockAction(username, address=address).execute()
+        self.emit(
+            {"ok": True, "username": username, "locks_cleared": cleared},
+            lambda: self.say(
+                _("Đã mở khóa đăng nhập của “%(username)s” (%(count)s khóa đang có hiệu lực).")
+                % {"username": username, "count": cleared}
+            ),
+        )
+
+    def _totp(self, username: str, *, enable: bool) -> None:
+        result = SecondFactorAction(username, enable=enable).execute()
+        data = {"ok": True, "username": result.username, "enabled": result.enabled, "changed": result.changed}
+        if enable:
+            data |= {"secret": result.secret, "uri": result.uri}
+        self.emit(data, lambda: self._print_totp(result))
+
+    def _print_totp(self, result: Any) -> None:
+        if not result.enabled:
+            message = (
+                _("Đã tắt xác thực hai bước của “%(username)s”.")
+                if result.changed
+                else _("“%(username)s” chưa bật xác thực hai bước; không có gì thay đổi.")
+            )
+            self.say(message % {"username": result.username})
+            return
+        self.say(_("Đã bật xác thực hai bước cho “%(username)s”.") % {"username": result.username})
+        self.say(_("Khóa bí mật (nhập vào ứng dụng xác thực): %(secret)s") % {"secret": result.secret})
+        self.say(_("Hoặc URI: %(uri)s") % {"uri": result.uri})
+        self.say(_("Khóa chỉ hiện một lần; hãy giao trực tiếp cho người dùng."), self.style.WARNING)
 
     def _list(self) -> None:
         users = get_user_model().objects.order_by("username")
