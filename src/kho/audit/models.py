@@ -52,6 +52,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id", "seq"]),
             models.Index(fields=["event_type", "occurred_at"]),
+            # the security officer's review filters by user and by object id, newest first (kho.audit.selectors)
+            models.Index(fields=["agent", "seq"], name="audit_event_agent_seq"),
+            models.Index(fields=["object_id", "seq"], name="audit_event_object_seq"),
         ]
         verbose_name = _("sự kiện")
         verbose_name_plural = _("sự kiện")

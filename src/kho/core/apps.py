@@ -14,4 +14,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         """Import the checks module so its ``@register`` calls run."""
-        from kho.core import checks  # noqa: F401
+        from kho.core import checks, secure_checks  # noqa: F401 - secure_checks: kho doctor --secure

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,9 @@ class Command(KhoCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Address, port and threads."""
-        parser.add_argument("--host", default="127.0.0.1", help=_("Địa chỉ lắng nghe (mặc định 127.0.0.1)."))
+        parser.add_argument(
+            "--host", default=settings.KHO_BIND, help=_("Địa chỉ lắng nghe (mặc định KHO_BIND, tức 127.0.0.1).")
+        )
         parser.add_argument("--port", type=int, default=8000, help=_("Cổng (mặc định 8000)."))
         parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help=_("Số luồng xử lý (mặc định 8)."))
 
