@@ -11,21 +11,22 @@ import base64
 import uuid
 from typing import Any
 
-from django.db import transaction
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from ninja import Query, Router
 
 from kho.access.levels import Action
-from kho.access.policies import can, get_visible_or_404, log_decision
+from kho.access.policies import get_visible_or_404
 from kho.access.selectors import digital_objects_for, documents_for
 from kho.api.exceptions import ObjectUnavailableError
 from kho.api.pagination import keyset_page
 from kho.api.params import DocumentFilter
 from kho.api.routers._common import ERRORS, NOT_FOUND, user_of
 from kho.api.schemas import DigitalObjectOut, DocumentDetail, DocumentPage, ErrorOut
+from kho.copies import serve as copies
+from kho.copies.models import CopyKind
 from kho.records.models import DigitalObject, Document
 from kho.storage.cas import ObjectMissingError, parse_digest
-from kho.storage.store import get_store
+from kho.storage.store import open_blob
 
 router = Router(tags=["documents"])
 
@@ -79,21 +80,17 @@ def get_document(request: HttpRequest, uid: uuid.UUID) -> DocumentDetail:
     summary="Download a file of a document",
     openapi_extra=_FILE_RESPONSE,
 )
-def download_file(request: HttpRequest, uid: uuid.UUID, file_uid: uuid.UUID) -> FileResponse:
-    """Stream the file's bytes from the object store; the access is recorded in the audit log."""
+def download_file(request: HttpRequest, uid: uuid.UUID, file_uid: uuid.UUID) -> HttpResponseBase:
+    """Stream the file's bytes from the object store; the access log middleware records the download."""
     user = user_of(request)
     files = DigitalObject.objects.select_related("blob", "document__record__fonds").filter(document__uid=uid)
     obj = get_visible_or_404(user, Action.DOWNLOAD, files, uid=file_uid)
+    if copies.is_classified(obj.document):  # only a marked copy, entered in the copy register, leaves
+        return copies.marked_file_response(request, obj, CopyKind.DOWNLOAD, user=user, as_attachment=True)
     try:
-        stream = get_store().open(obj.blob.digest)
+        stream = open_blob(obj.blob)
     except ObjectMissingError:
         raise ObjectUnavailableError from None
-    try:
-        with transaction.atomic():
-            log_decision(user, Action.DOWNLOAD, obj, can(user, Action.DOWNLOAD, obj), request.META)
-    except BaseException:
-        stream.close()
-        raise
     response = FileResponse(stream, as_attachment=True, filename=obj.filename, content_type=obj.media_type)
     response["Repr-Digest"] = _repr_digest(obj.blob.digest)
     response["Cache-Control"] = "private, no-store"

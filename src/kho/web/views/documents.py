@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kho.access.levels import Action
-from kho.access.policies import can, log_decision
+from kho.access.policies import can
+from kho.copies import serve as copies
+from kho.copies.models import CopyKind
 from kho.records.models import DigitalObject
-from kho.storage.store import get_store
+from kho.storage.store import open_blob
 from kho.web import thumbs
 from kho.web.actions import low_confidence_fields
 from kho.web.errors import page_view
@@ -54,13 +55,13 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @page_view
-def document_pdf(request: HttpRequest, code: str) -> FileResponse:
-    """The PDF for the browser's own viewer (``Content-Disposition: inline``); the access is logged."""
+def document_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The PDF for the browser's own viewer (``Content-Disposition: inline``); logged by the access log."""
     pdf = readable_pdf(request.user, code)
-    with transaction.atomic():
-        log_decision(request.user, Action.DOWNLOAD, pdf, can(request.user, Action.DOWNLOAD, pdf), request.META)
+    if copies.is_classified(pdf.document):  # only a marked copy, entered in the copy register, leaves
+        return copies.marked_file_response(request, pdf, CopyKind.DOWNLOAD)
     response = FileResponse(
-        get_store().open(pdf.blob.digest),
+        open_blob(pdf.blob),
         content_type="application/pdf",
         as_attachment=False,
         filename=f"{pdf.document.doc_code}.pdf",
@@ -80,6 +81,8 @@ def page_image(request: HttpRequest, code: str, page: int) -> HttpResponse:
         width = thumbs.WIDTHS[0]
     classified = _is_classified(pdf)
     data = thumbs.thumbnail(pdf.blob.digest, page, width, cache=not classified)
+    if classified:
+        data = copies.marked_page_image(request, pdf, page, data, preview=width == thumbs.WIDTHS[0])
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store" if classified else "private, max-age=3600"
     return response

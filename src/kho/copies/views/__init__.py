@@ -1,0 +1,1 @@
+"""Web screens of the copies app: printing a classified document and the copy register."""
