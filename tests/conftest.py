@@ -25,6 +25,22 @@ TESTDATA = SHARED / "testdata"
 # Real Tesseract output recorded once per input (style.md rule 26); ignored by git, shared by the SQLite and
 # PostgreSQL runs of one `make test`.
 RECORDINGS = REPO / ".cache" / "ocr-recordings"
+# The master key that encrypts classified objects in tests (never a real key): 32 bytes, base64.
+TEST_MASTER_KEY = bytes(range(32))
+TEST_MASTER_KEY_B64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+
+
+@pytest.fixture(autouse=True, scope="session")
+def master_key() -> bytes:
+    """Configure a master key for the session (module fixtures too), so classified objects can be stored.
+
+    Tests change it through the ``settings`` fixture, which restores this value afterwards.
+    """
+    from django.conf import settings
+
+    settings.KHO_MASTER_KEY = TEST_MASTER_KEY
+    settings.KHO_MASTER_KEY_FILE = None
+    return TEST_MASTER_KEY
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +88,7 @@ def kho(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
 def kho_subprocess(args: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """Run ``python -m kho ARGS…`` in a child process with ``env`` added to the environment."""
-    full_env = {**os.environ, **env}
+    full_env = {**os.environ, "KHO_MASTER_KEY": TEST_MASTER_KEY_B64, **env}
     return subprocess.run(
         [sys.executable, "-m", "kho", *args],
         env=full_env,

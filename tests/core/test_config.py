@@ -80,3 +80,27 @@ def test_every_setting_is_documented_in_the_readme():
     undocumented = sorted(n for n in names if f"`{n}`" not in readme)
     assert undocumented == []
     assert len(names) >= 10
+
+
+def test_master_key_from_base64_and_its_refusals():
+    key = bytes(range(32))
+    import base64
+
+    assert env.get_master_key({"KHO_MASTER_KEY": base64.b64encode(key).decode()}) == key
+    assert env.get_master_key({}) is None and env.get_master_key({"KHO_MASTER_KEY": "  "}) is None
+    with pytest.raises(env.ConfigError, match="KHO_MASTER_KEY: expected base64"):
+        env.get_master_key({"KHO_MASTER_KEY": "khóa không hợp lệ!"})
+    with pytest.raises(env.ConfigError, match="32 bytes"):
+        env.get_master_key({"KHO_MASTER_KEY": base64.b64encode(b"short").decode()})
+
+
+def test_master_key_file_is_absolute_and_exclusive_with_the_key(tmp_path):
+    assert env.get_master_key_file({}) is None
+    assert env.get_master_key_file({"KHO_MASTER_KEY_FILE": str(tmp_path / "k.key")}) == tmp_path / "k.key"
+    with pytest.raises(env.ConfigError, match="both set"):
+        env.get_master_key_file({"KHO_MASTER_KEY_FILE": "/k.key", "KHO_MASTER_KEY": "AAAA"})
+
+
+def test_sqlite_zeroes_deleted_content(tmp_path):
+    options = env.parse_database_url(None, tmp_path).as_django()["OPTIONS"]
+    assert "PRAGMA secure_delete=ON;" in options["init_command"]

@@ -6,7 +6,11 @@ variable and the expected form, so a bad value stops start-up with one clear mes
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,15 +19,22 @@ from urllib.parse import unquote, urlsplit
 __all__ = [
     "ConfigError",
     "DatabaseConfig",
+    "SignInPolicy",
+    "get_bind_host",
     "get_bool",
     "get_choice",
     "get_int",
     "get_list",
+    "get_master_key",
+    "get_master_key_file",
+    "get_networks",
+    "get_sign_in_policy",
     "parse_database_url",
 ]
 
 DEFAULT_DATA_DIR = "./kho-data"
 SQLITE_BUSY_TIMEOUT_MS = 20_000
+HOST_NAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$")
 
 
 class ConfigError(ValueError):
@@ -68,6 +79,32 @@ def get_list(name: str, default: list[str], environ: dict[str, str] | None = Non
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def get_networks(name: str, environ: dict[str, str] | None = None) -> list[str]:
+    """Read a comma-separated list of IP addresses or networks (``10.0.0.5``, ``10.0.0.0/24``); default none."""
+    items = get_list(name, [], environ)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network such as 10.0.0.0/24") from None
+    return items
+
+
+def get_bind_host(environ: dict[str, str] | None = None) -> str:
+    """``KHO_BIND``: the address ``kho serve`` listens on (default ``127.0.0.1``): an IP address or a host name."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("KHO_BIND") or "").strip()
+    if not raw:
+        return "127.0.0.1"
+    try:
+        return str(ipaddress.ip_address(raw.strip("[]")))
+    except ValueError:
+        pass
+    if not HOST_NAME_RE.match(raw):
+        raise ConfigError(f"KHO_BIND={raw!r}: expected an IP address (127.0.0.1, ::1) or a host name")
+    return raw.lower()
+
+
 def get_choice(name: str, default: str, allowed: list[str], environ: dict[str, str] | None = None) -> str:
     """Read one value out of ``allowed``."""
     env = os.environ if environ is None else environ
@@ -98,6 +135,40 @@ def get_secret_key(data_dir: Path, environ: dict[str, str] | None = None) -> str
         return ""
 
 
+MASTER_KEY_BYTES = 32
+
+
+def get_master_key(environ: dict[str, str] | None = None) -> bytes | None:
+    """``KHO_MASTER_KEY``: the master key for classified objects as base64 of 32 bytes; None when unset."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("KHO_MASTER_KEY") or "").strip()
+    if not raw:
+        return None
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError("KHO_MASTER_KEY: expected base64 (create a key with 'kho keys generate')") from None
+    if len(key) != MASTER_KEY_BYTES:
+        raise ConfigError(f"KHO_MASTER_KEY: expected {MASTER_KEY_BYTES} bytes in base64, got {len(key)}")
+    return key
+
+
+def get_master_key_file(environ: dict[str, str] | None = None) -> Path | None:
+    """``KHO_MASTER_KEY_FILE``: the file holding the master key, made absolute; None when unset.
+
+    The file itself is read (and its permissions checked) only when a classified object is stored or
+    read, so that an unreadable key never stops the rest of the archive. Setting this and
+    ``KHO_MASTER_KEY`` together is refused: exactly one source of the key.
+    """
+    env = os.environ if environ is None else environ
+    raw = (env.get("KHO_MASTER_KEY_FILE") or "").strip()
+    if not raw:
+        return None
+    if (env.get("KHO_MASTER_KEY") or "").strip():
+        raise ConfigError("KHO_MASTER_KEY_FILE and KHO_MASTER_KEY are both set: keep only one")
+    return Path(raw).expanduser().resolve()
+
+
 @dataclass(frozen=True, slots=True)
 class DatabaseConfig:
     """The parsed database choice; ``as_django()`` gives the ``DATABASES['default']`` entry."""
@@ -125,6 +196,8 @@ class DatabaseConfig:
                         "PRAGMA synchronous=NORMAL;"
                         f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
                         "PRAGMA foreign_keys=ON;"
+                        # Deleted rows are overwritten with zeros, so replaced plaintext does not linger.
+                        "PRAGMA secure_delete=ON;"
                     ),
                 },
                 "TEST": {"NAME": None},
@@ -175,3 +248,39 @@ def parse_database_url(url: str | None, data_dir: Path) -> DatabaseConfig:
     raise ConfigError(
         f"KHO_DATABASE_URL={url!r}: unsupported scheme {parts.scheme!r}; use sqlite:///… or postgresql://…"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SignInPolicy:
+    """Throttling, lockout, session idle time and second factor of the sign-in (README "Sign-in security").
+
+    ``max_failures`` wrong sign-ins for one user name within ``window_seconds`` lock it for
+    ``lockout_seconds``; ``ip_max_failures`` wrong attempts from one client address (any user names, and
+    wrong API tokens) lock that address as long. ``idle_seconds`` without a request end a session.
+    """
+
+    max_failures: int = 5
+    window_seconds: int = 900
+    lockout_seconds: int = 900
+    ip_max_failures: int = 30
+    idle_seconds: int = 1800
+    require_totp: bool = False
+
+
+def get_sign_in_policy(environ: dict[str, str] | None = None) -> SignInPolicy:
+    """Read the ``KHO_LOGIN_*`` variables, ``KHO_SESSION_IDLE_SECONDS`` and ``KHO_REQUIRE_TOTP``."""
+    default = SignInPolicy()
+    policy = SignInPolicy(
+        max_failures=get_int("KHO_LOGIN_MAX_FAILURES", default.max_failures, environ, minimum=1),
+        window_seconds=get_int("KHO_LOGIN_WINDOW_SECONDS", default.window_seconds, environ, minimum=1),
+        lockout_seconds=get_int("KHO_LOGIN_LOCKOUT_SECONDS", default.lockout_seconds, environ, minimum=1),
+        ip_max_failures=get_int("KHO_LOGIN_IP_MAX_FAILURES", default.ip_max_failures, environ, minimum=1),
+        idle_seconds=get_int("KHO_SESSION_IDLE_SECONDS", default.idle_seconds, environ, minimum=60),
+        require_totp=get_bool("KHO_REQUIRE_TOTP", default.require_totp, environ),
+    )
+    if policy.ip_max_failures < policy.max_failures:
+        raise ConfigError(
+            f"KHO_LOGIN_IP_MAX_FAILURES={policy.ip_max_failures}: must be at least "
+            f"KHO_LOGIN_MAX_FAILURES={policy.max_failures} (an address may try more names than one)"
+        )
+    return policy

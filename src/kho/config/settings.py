@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "django_tasks",
     "django_tasks_db",
     "kho.core",
@@ -42,17 +41,21 @@ INSTALLED_APPS = [
     "kho.web",
     "kho.handover",
     "kho.packages",
+    "kho.copies",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kho.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kho.core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kho.audit.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kho.access.middleware.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -87,11 +90,15 @@ TASKS = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kho.access.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "kho.access.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "kho.access.passwords.CommonPasswordValidator"},
+    {"NAME": "kho.access.passwords.NumericPasswordValidator"},
+    {"NAME": "kho.access.passwords.CharacterVarietyValidator"},
 ]
+# Sign-in security (README "Sign-in security"): locks, idle timeout, second factor; one backend counts.
+AUTHENTICATION_BACKENDS = ["kho.access.backends.GuardedModelBackend"]
+KHO_SIGN_IN = env.get_sign_in_policy()
 
 LANGUAGE_CODE = env.get_choice("KHO_LANGUAGE", "vi", ["vi", "en"])
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -106,6 +113,11 @@ STATIC_ROOT = DATA_DIR / "static"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.get_int("KHO_SESSION_SECONDS", 8 * 3600, minimum=60)
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+KHO_HTTPS = env.get_bool("KHO_HTTPS", default=False)  # served over HTTPS: Secure cookies and HSTS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KHO_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if KHO_HTTPS else 0
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -117,6 +129,12 @@ KHO_INGEST_MAX_BYTES = env.get_int("KHO_INGEST_MAX_BYTES", 2 * 1024**3, minimum=
 KHO_OCR_ENGINE = env.get_choice("KHO_OCR_ENGINE", "ocrmypdf", ["ocrmypdf", "recorded"])
 KHO_OCR_RECORDINGS = Path(os.environ.get("KHO_OCR_RECORDINGS") or DATA_DIR / "ocr-recordings")
 KHO_OCR_PAGE_TIMEOUT = env.get_int("KHO_OCR_PAGE_TIMEOUT", 120, minimum=5)
+# Master key of classified objects at rest (storage.keys reads the file when it is first needed).
+KHO_MASTER_KEY_FILE = env.get_master_key_file()
+KHO_MASTER_KEY = env.get_master_key()
+# Air-gapped profile: the address `kho serve` listens on, and the proxies whose X-Forwarded-For is believed.
+KHO_BIND = env.get_bind_host()
+KHO_TRUSTED_PROXIES = env.get_networks("KHO_TRUSTED_PROXIES")
 # XSDs (METS, PREMIS, EAD, xlink) for validating packages offline; None disables package validation.
 _SCHEMA_DEFAULT = BASE_DIR.parent.parent.parent / "shared" / "testdata" / "xml-schemas"
 KHO_SCHEMA_DIR: Path | None = (
@@ -129,6 +147,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "kho.core.redact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("KHO_LOG_LEVEL", "WARNING")},
 }

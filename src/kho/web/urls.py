@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from kho.web.views import agencies, auth, browse, dashboard, documents, search, upload, verify
+from kho.web.views import agencies, audit, auth, browse, dashboard, documents, search, upload, verify
 
 app_name = "web"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("accounts/login/", auth.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", auth.SecondFactorView.as_view(), name="login-code"),
     path("accounts/logout/", auth.SignOutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("agencies/", agencies.agency_tree, name="agencies"),
@@ -30,4 +31,8 @@ urlpatterns = [
     path("documents/<str:code>/pages/<int:page>/", documents.page_image, name="page-image"),
     path("documents/<str:code>/verify/", verify.verify_document, name="verify"),
     path("search/", search.search, name="search"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/events/<int:seq>/", audit.audit_event, name="audit-event"),
+    path("audit/verify/", audit.audit_verify, name="audit-verify"),
+    path("audit/export/<str:fmt>/", audit.audit_export, name="audit-export"),
 ]
