@@ -61,9 +61,12 @@ def search_documents(request: HttpRequest, params: Query[SearchParams]) -> dict[
         "page_size": query.page_size,
         "pages": page.pages,
         "took_ms": page.took_ms,
+        # The score is the hit's place in the ranking, never the backend's own number: SQLite's bm25 is
+        # computed over the whole index, so its value tells how many documents the user may not see
+        # (and how many of them hold a word) (issue #6).
         "hits": [
-            {"score": hit.score, "snippet": hit.snippet, "document": documents[hit.document_id]}
-            for hit in page.hits
+            {"score": 1.0 / (query.offset + place), "snippet": hit.snippet, "document": documents[hit.document_id]}
+            for place, hit in enumerate(page.hits, start=1)
             if hit.document_id in documents  # deleted since it was indexed
         ],
         "facets": {

@@ -78,7 +78,8 @@ def within(rows: QuerySet[Any], query: SearchQuery, base: QuerySet[Document]) ->
     drops rows whose document is gone.
     """
     if not unrestricted(base):
-        allowed = Subquery(base.filter(pk=OuterRef("document_id")).values("pk")[:1])
+        # order_by(): Document's default ordering would sort (and join records) once per matching row.
+        allowed = Subquery(base.filter(pk=OuterRef("document_id")).order_by().values("pk")[:1])
         rows = rows.alias(allowed_id=allowed).filter(allowed_id__isnull=False)
     # Filtering on a column of records_document keeps the join even when no filter needs it.
     return rows.filter(document__record__isnull=False).filter(filters_q(query))
@@ -173,7 +174,7 @@ class OrmSearchBackend(ABC):
         """See :class:`~kho.search.backends.base.SearchBackend`."""
         started = time.perf_counter()
         parsed = parse_query(query.text, query.number_symbol)
-        if parsed.prefix_term and self.has_word(parsed.prefix_term):
+        if parsed.prefix_term and self.has_visible_word(parsed.prefix_term, base):
             # A whole word of the index is taken as typed: expanding it would only add noise ("do*"
             # matching "độc", "đồng"…) and cost.
             parsed = replace(parsed, prefix=False)
@@ -191,6 +192,18 @@ class OrmSearchBackend(ABC):
         hits = tuple(SearchHit(pk, float(score or 0.0), snippets.get(pk, "")) for pk, score in found)
         took_ms = (time.perf_counter() - started) * 1000
         return SearchPage(query, hits, total, facets, took_ms, ranked=ranked, total_exact=exact_total)
+
+    def has_visible_word(self, term: str, base: QuerySet[Document]) -> bool:
+        """Whether ``term`` is a whole word of a document in ``base``.
+
+        Only the caller's documents count: a word found only in documents the user may not see would
+        otherwise change which documents the user finds (issue #6). ``has_word`` (one index lookup)
+        answers first; the check against ``base`` runs only for words of the index.
+        """
+        if not self.has_word(term):
+            return False
+        whole = ParsedQuery(groups=((term,),))
+        return within(self.matching(whole, SearchQuery()), SearchQuery(), base).exists()
 
     def ordered(self, rows: QuerySet[Any], parsed: ParsedQuery, query: SearchQuery, *, ranked: bool) -> QuerySet[Any]:
         """Exact-accent matches first, then relevance; or, unranked, most recently added first (score 0).
