@@ -1,7 +1,8 @@
 """``python -m bench``: run every benchmark, each in its own process (each sets Django up its own way).
 
 ``KHO_BENCH_PG_URL`` (set by ``make bench``) adds PostgreSQL runs; they use a throw-away database named
-``kho_bench`` on the same server, created here and flushed by the benchmarks.
+``kho_bench`` on the same server, created here and flushed by the benchmarks. ``bench.search`` keeps its
+generated archives in databases ``kho_bench_search_<n>`` instead, reused while complete.
 """
 
 from __future__ import annotations

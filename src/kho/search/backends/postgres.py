@@ -24,8 +24,9 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, Expression, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from kho.records.models import Document
 from kho.search.backends._orm import OrmSearchBackend, narrowing_q
-from kho.search.backends.base import SearchQuery
+from kho.search.backends.base import SearchPage, SearchQuery
 from kho.search.backends.sqlite import index_row
 from kho.search.documents import IndexEntry
 from kho.search.models import DocumentIndex
@@ -39,6 +40,9 @@ RANK = "ts_rank_cd(search_documentindex.tsv, to_tsquery('vi_unaccent', %s), 1)" 
 EXACT = "search_documentindex.tsv_exact @@ to_tsquery('simple', %s)"
 HAS_WORD = "SELECT 1 FROM search_documentindex WHERE tsv @@ to_tsquery('vi_unaccent', %s) LIMIT 1"
 CLEAR = "TRUNCATE search_documentindex"
+# The planner's costs for tsvector matches at 100k+ documents pass jit_above_cost, and compiling the plan
+# then takes longer (up to 300 ms, EXPLAIN ANALYZE at 100k) than running it (bench/search.py).
+NO_JIT = "SET LOCAL jit = off"
 
 
 def _lexeme(term: str, *, prefix: bool = False, weight: str = "") -> str:
@@ -72,6 +76,13 @@ class PostgresFtsBackend(OrmSearchBackend):
 
     vendor = "postgresql"
     rank_limit = 2_000  # ts_rank_cd reads each row's tsvector (about 10 µs a row)
+
+    def search(self, query: SearchQuery, base: QuerySet[Document]) -> SearchPage:
+        """Search with JIT compilation off for this transaction (it costs more than it saves here)."""
+        with transaction.atomic(using=self.using):
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(NO_JIT)
+            return super().search(query, base)
 
     def matching(self, parsed: ParsedQuery, query: SearchQuery) -> QuerySet[Any]:
         """Index rows whose ``tsv`` matches the folded terms (GIN), narrowed by the filter copies (B-tree)."""
