@@ -77,3 +77,24 @@ def test_bad_configuration_is_exit_5(tmp_path):
 
     result = kho_subprocess(["init"], {"KHO_DATA_DIR": str(tmp_path), "KHO_DEBUG": "perhaps"})
     assert result.returncode == 5 and "KHO_DEBUG" in result.stderr
+
+
+def test_init_closes_the_archive_to_other_accounts(tmp_path):
+    """``kho init`` leaves no "others" permission on the data, so ``doctor --secure`` finds nothing to fix there."""
+    import json
+    import stat
+
+    from tests.conftest import kho_subprocess
+
+    data_dir = tmp_path / "archive"
+    env = {"KHO_DATA_DIR": str(data_dir), "KHO_DATABASE_URL": ""}
+    done = kho_subprocess(["init", "--json"], env)
+    assert done.returncode == 0, done.stderr
+    assert str(data_dir) in json.loads(done.stdout)["closed_to_others"]
+    for path in (data_dir, data_dir / "objects", data_dir / "secret.key", data_dir / "kho.sqlite3"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
+    doctor = kho_subprocess(["doctor", "--secure", "--json"], env)
+    assert "kho.S112" not in {problem["id"] for problem in json.loads(doctor.stdout)["problems"]}
+    (data_dir / "secret.key").chmod(0o644)
+    doctor = kho_subprocess(["doctor", "--secure", "--json"], env)
+    assert "kho.S112" in {problem["id"] for problem in json.loads(doctor.stdout)["problems"]}

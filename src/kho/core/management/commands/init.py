@@ -1,4 +1,8 @@
-"""``kho init``: prepare an archive in KHO_DATA_DIR (directories, secret key, database schema). Idempotent."""
+"""``kho init``: prepare an archive in KHO_DATA_DIR (directories, secret key, database schema). Idempotent.
+
+The data directory, object store, database files and secret key are closed to other accounts on the
+machine (no "others" permission bits), which ``kho doctor --secure`` checks (check kho.S112).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,19 @@ from kho.audit.models import Event
 from kho.audit.vocabulary import EventType
 from kho.core.command import KhoCommand
 from kho.core.exceptions import EnvironmentProblemError
+from kho.core.secure_checks import private_paths
 from kho.storage.store import get_store
+
+
+def _close_to_others() -> list[str]:
+    """Remove every permission of "others" from the archive's private paths; the paths changed."""
+    changed = []
+    for path in private_paths():
+        mode = path.stat().st_mode & 0o7777
+        if mode & 0o007:
+            path.chmod(mode & ~0o007)
+            changed.append(str(path))
+    return changed
 
 
 def _write_secret_key(data_dir: Path) -> bool:
@@ -48,6 +64,14 @@ class Command(KhoCommand):
                 reason=error.strerror,
             ) from error
         call_command("migrate", interactive=False, verbosity=0)
+        try:
+            closed = _close_to_others()
+        except OSError as error:
+            raise EnvironmentProblemError(
+                _("Không đóng được quyền truy cập của tài khoản khác vào %(path)s: %(reason)s"),
+                path=str(error.filename),
+                reason=error.strerror,
+            ) from error
         first_time = not Event.objects.exists()
         if first_time:
             with transaction.atomic():
@@ -63,6 +87,7 @@ class Command(KhoCommand):
             "object_store": str(settings.OBJECT_STORE_DIR),
             "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
             "secret_key_created": key_created,
+            "closed_to_others": closed,
             "new_archive": first_time,
         }
         self.emit(
