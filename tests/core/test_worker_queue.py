@@ -3,8 +3,9 @@
 On PostgreSQL django-tasks-db claims a task with ``SELECT … FOR UPDATE SKIP LOCKED`` and marks it RUNNING in
 the same transaction; on SQLite it takes an EXCLUSIVE transaction (WAL) instead. Either way no task may run
 twice. A worker killed with SIGKILL leaves the task it claimed RUNNING: django-tasks-db 0.13 has no lease or
-heartbeat, so the task is neither run again nor marked failed — the test pins that behaviour down so that a
-change (in the library or in Kho) shows up here.
+heartbeat, and Kho's recovery (``kho.core.taskrecovery``) waits until the dead worker's heartbeat is older
+than ``KHO_TASK_LEASE_SECONDS`` (120 s here) — so within this test the task is neither run again nor marked
+failed. tests/core/test_worker_recovery.py runs the recovery itself with a short lease.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def _django(env: dict[str, str], code: str) -> Any:
     return json.loads(done.stdout)
 
 
-def _enqueue(env: dict[str, str], call: str) -> list[str]:
-    code = f"from tests.core import worker_tasks as t\nids=[str(r.id) for r in {call}]\nprint(json.dumps(ids))"
+def _enqueue(env: dict[str, str], call: str, module: str = "tests.core.worker_tasks") -> list[str]:
+    code = f"import {module} as t\nids=[str(r.id) for r in {call}]\nprint(json.dumps(ids))"
     ids: list[str] = _django(env, code)
     return ids
 
@@ -138,7 +139,7 @@ def _share_and_kill(env: dict[str, str], count: int, log: Path, procs: list[subp
 
 
 def _kill_during_a_task(env: dict[str, str], log: Path, procs: list[subprocess.Popen[bytes]]) -> None:
-    """SIGKILL the worker in the middle of a task: the task stays RUNNING, is not run again nor failed."""
+    """SIGKILL the worker in the middle of a task: within the lease the task stays RUNNING, not run again nor failed."""
     (held,) = _enqueue(env, f"[t.hold.enqueue({str(log)!r}, 600)]")
     _wait_for(lambda: any(e == "start" and t == held for e, t, _ in _events(log)), "the held task to start", procs)
     victim = next(p for p in procs if str(p.pid) == next(p for e, t, p in _events(log) if t == held))

@@ -38,6 +38,7 @@ class EventType(StrEnum):
     REORGANIZATION = "reorganization"
     CUSTODY_TRANSFER = "custody transfer"
     STORAGE_SWEEP = "storage sweep"
+    TASK_RECOVERY = "task recovery"  # a task whose worker stopped responding, failed and retried or not
 
 
 class Outcome(StrEnum):

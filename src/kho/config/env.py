@@ -20,6 +20,7 @@ __all__ = [
     "ConfigError",
     "DatabaseConfig",
     "SignInPolicy",
+    "TaskLeasePolicy",
     "get_bind_host",
     "get_bool",
     "get_choice",
@@ -29,6 +30,7 @@ __all__ = [
     "get_master_key_file",
     "get_networks",
     "get_sign_in_policy",
+    "get_task_lease_policy",
     "parse_database_url",
 ]
 
@@ -282,5 +284,39 @@ def get_sign_in_policy(environ: dict[str, str] | None = None) -> SignInPolicy:
         raise ConfigError(
             f"KHO_LOGIN_IP_MAX_FAILURES={policy.ip_max_failures}: must be at least "
             f"KHO_LOGIN_MAX_FAILURES={policy.max_failures} (an address may try more names than one)"
+        )
+    return policy
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLeasePolicy:
+    """How ``kho worker`` proves it is alive and recovers the tasks of dead workers (README).
+
+    Each worker writes a heartbeat every ``heartbeat_seconds``; a task whose worker has not written one for
+    ``lease_seconds`` is recovered (marked failed and, while ``max_attempts`` allows, queued again) by the
+    recovery step every worker runs every ``recover_seconds``. A worker that cannot write its heartbeat for
+    half the lease stops itself, so it never finishes a task that was already handed to another worker.
+    """
+
+    heartbeat_seconds: int = 15
+    lease_seconds: int = 120
+    recover_seconds: int = 60
+    max_attempts: int = 3
+
+
+def get_task_lease_policy(environ: dict[str, str] | None = None) -> TaskLeasePolicy:
+    """Read the ``KHO_TASK_*`` variables: heartbeat, lease, recovery interval and attempts of lost tasks."""
+    default = TaskLeasePolicy()
+    policy = TaskLeasePolicy(
+        heartbeat_seconds=get_int("KHO_TASK_HEARTBEAT_SECONDS", default.heartbeat_seconds, environ, minimum=1),
+        lease_seconds=get_int("KHO_TASK_LEASE_SECONDS", default.lease_seconds, environ, minimum=4),
+        recover_seconds=get_int("KHO_TASK_RECOVER_SECONDS", default.recover_seconds, environ, minimum=1),
+        max_attempts=get_int("KHO_TASK_MAX_ATTEMPTS", default.max_attempts, environ, minimum=1),
+    )
+    if policy.lease_seconds < 4 * policy.heartbeat_seconds:
+        raise ConfigError(
+            f"KHO_TASK_LEASE_SECONDS={policy.lease_seconds}: must be at least 4 × "
+            f"KHO_TASK_HEARTBEAT_SECONDS={policy.heartbeat_seconds} (a worker stops itself after half the lease "
+            "without a heartbeat, so half the lease must allow two missed heartbeats)"
         )
     return policy

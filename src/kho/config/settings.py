@@ -88,6 +88,8 @@ TASKS = {
         "QUEUES": ["default", "ocr", "index"],
     }
 }
+# Worker heartbeats and the recovery of tasks whose worker died (kho.core.taskrecovery, README "Workers").
+KHO_TASK_LEASE = env.get_task_lease_policy()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kho.access.passwords.UserAttributeSimilarityValidator"},

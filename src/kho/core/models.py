@@ -21,3 +21,40 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``kho worker``: its id (as in django-tasks-db's ``worker_ids``) and its last heartbeat.
+
+    ``beat_at`` is written with the database clock, so workers on several machines compare one clock
+    (``kho.core.taskrecovery``).
+    """
+
+    worker_id = models.CharField(_("mã tiến trình xử lý"), max_length=64, primary_key=True)
+    host = models.CharField(_("máy"), max_length=255)
+    pid = models.PositiveIntegerField(_("mã tiến trình"))
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    beat_at = models.DateTimeField(_("nhịp gần nhất lúc"), db_index=True)
+
+    class Meta:
+        verbose_name = _("nhịp tiến trình xử lý")
+        verbose_name_plural = _("nhịp tiến trình xử lý")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.beat_at}"
+
+
+class TaskRetry(models.Model):
+    """A task queued again by the recovery of a lost task: which attempt it is and the first task of the chain."""
+
+    task_id = models.UUIDField(_("mã tác vụ"), unique=True)
+    first_task_id = models.UUIDField(_("mã tác vụ đầu tiên"), db_index=True)
+    attempt = models.PositiveSmallIntegerField(_("lần chạy"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần chạy lại tác vụ")
+        verbose_name_plural = _("lần chạy lại tác vụ")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} #{self.attempt}"

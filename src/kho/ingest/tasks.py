@@ -9,6 +9,8 @@ from django.db import transaction
 from django_tasks import task
 
 from kho.core.exceptions import KhoError
+from kho.core.taskrecovery import register_recovery
+from kho.ingest.models import UploadBatch, UploadStatus
 from kho.ingest.uploads import begin_attempt, enqueue_batch, failure_reason, record_failure, run_upload_batch
 
 __all__ = ["digitize_upload_task"]
@@ -40,3 +42,30 @@ def digitize_upload_task(batch_id: int) -> dict[str, Any]:
         if record_failure(batch_id, failure_reason(error)):
             transaction.on_commit(lambda: enqueue_batch(batch_id))
         raise
+
+
+def recover_upload_task(task_id: str, args: list[Any], kwargs: dict[str, Any], reason: str) -> bool:
+    """Retry policy of a lost ``digitize_upload_task`` (its worker died): the batch's own attempt counter.
+
+    Runs inside ``recover_lost_tasks``' transaction. A batch already done or failed, or whose current task
+    is another one, is left alone. Otherwise the lost run counts as an attempt (also when the worker died
+    before ``begin_attempt``) and, while attempts remain, the batch is queued again; else it is marked
+    failed with ``reason``, which the upload batch page shows.
+    """
+    batch_id = kwargs.get("batch_id", args[0] if args else None)
+    if not isinstance(batch_id, int):
+        return False
+    batch = UploadBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None or batch.status in {UploadStatus.DONE, UploadStatus.FAILED}:
+        return False
+    if batch.task_id and batch.task_id != task_id:
+        return False
+    if batch.status == UploadStatus.PENDING:
+        UploadBatch.objects.filter(pk=batch.pk).update(attempts=batch.attempts + 1)
+    if not record_failure(batch.pk, reason):
+        return False
+    enqueue_batch(batch.pk)
+    return True
+
+
+register_recovery(digitize_upload_task.module_path, recover_upload_task)
