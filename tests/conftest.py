@@ -31,6 +31,23 @@ TEST_MASTER_KEY_B64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 
 @pytest.fixture(autouse=True, scope="session")
+def serial_live_server_on_shared_sqlite() -> None:
+    """On in-memory SQLite the live server's threads share ONE connection, so handle requests one at a time.
+
+    Django's live server gives every request thread the test's own connection when the database lives in
+    memory; two requests writing at once (every request now appends an access event) would then interleave
+    inside one transaction and fork the event chain, which cannot happen with a connection per thread as
+    in ``kho serve``. PostgreSQL runs keep the threaded server.
+    """
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = WSGIServer
+
+
+@pytest.fixture(autouse=True, scope="session")
 def master_key() -> bytes:
     """Configure a master key for the session (module fixtures too), so classified objects can be stored.
 

@@ -18,7 +18,7 @@ from kho.audit.models import Event
 from kho.core.text import fold_vi
 from kho.records.models import DigitalObject, Document
 from kho.samples import make_bad_files, random_spec, render_pages
-from kho.storage.store import get_store
+from kho.storage.store import blob_path, get_store
 from tests import factories
 from tests.conftest import kho_subprocess
 from tests.ingest.conftest import RECORDINGS, needs_tesseract
@@ -57,11 +57,13 @@ def test_fifty_pages_become_pdfa_with_text_metadata_and_events(corpus_50_pages, 
         item = next(i for i in body["items"] if i["source"] == str(doc.path))
         document = Document.objects.get(doc_code=item["doc_code"])
         access = document.digital_objects.get(role="access")
-        pdf_path = get_store().path_for(access.blob.digest)
-        with pikepdf.open(pdf_path) as pdf:
-            assert pdf.open_metadata().pdfa_status == "2B"
-            assert len(pdf.pages) == len(doc.files)
-        text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+        classified = max(document.secrecy_level, document.record.secrecy_level) > 0
+        assert access.blob.encrypted == classified  # classified copies are sealed at rest
+        with blob_path(access.blob) as pdf_path:
+            with pikepdf.open(pdf_path) as pdf:
+                assert pdf.open_metadata().pdfa_status == "2B"
+                assert len(pdf.pages) == len(doc.files)
+            text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
         assert fold_vi(doc.spec.number_symbol.split("/")[0]) in fold_vi(text)
         assert document.digital_objects.filter(role="master").count() == len(doc.files)
         assert document.digital_objects.filter(role="text").count() == 1
