@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -95,7 +95,9 @@ def put_path(path: Path, *, classified: bool = False) -> tuple[Blob, PutResult]:
         return put_blob(stream, classified=classified)
 
 
-def _encryption_fields(master: MasterKey, data_key: bytes, cipher_digest: str, cipher_size: int, key: str) -> dict:  # type: ignore[type-arg]
+def _encryption_fields(
+    master: MasterKey, data_key: bytes, cipher_digest: str, cipher_size: int, key: str
+) -> dict[str, Any]:
     return {
         "key_id": master.key_id,
         "wrapped_key": base64.b64encode(wrap_key(master, data_key)).decode("ascii"),
@@ -125,7 +127,7 @@ def _put_sealed(stream: BinaryIO, master: MasterKey, expected: str | None = None
     return blob, PutResult(digest=blob.digest, size=blob.size, key=blob.storage_key, created=created)
 
 
-def _replace_plaintext(blob: Blob, fields: dict) -> None:  # type: ignore[type-arg]
+def _replace_plaintext(blob: Blob, fields: dict[str, Any]) -> None:
     """Point a plaintext row at its new ciphertext; the plaintext file goes once this commits."""
     old_key = blob.storage_key or key_for(blob.digest)
     Blob.objects.filter(pk=blob.pk).update(**fields)
