@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from kho.packages import _write
 from kho.packages.models import PackageTransfer
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.storage.actions import SweepStorageAction
-from kho.storage.store import get_store
+from kho.storage.store import get_store, open_blob
 from tests.packages import test_transfer_fixtures
 from tests.packages.test_transfer_fixtures import (
     ARCHIVE,
@@ -214,3 +215,27 @@ def test_missing_schema_dir_is_an_environment_error(kho, bag, settings):
 def test_not_a_folder(kho, tmp_path):
     result = kho("import", "package", tmp_path / "nope")
     assert result.code == 3
+
+
+SECRET_RECORD = f"{DISTRICT}.2024.01.VP"  # MẬT in the exported world
+
+
+def test_classified_files_are_sealed_on_import(kho, bag, pristine, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _import(kho, bag).code == 0
+    objects = DigitalObject.objects.select_related("blob", "document__record")
+    secret = [o for o in objects if o.document.record.file_code == SECRET_RECORD]
+    plain = [o for o in objects if o.document.record.file_code != SECRET_RECORD]
+    assert secret and plain
+    assert all(o.blob.encrypted and not get_store().path_for(o.blob.digest).exists() for o in secret)
+    assert not any(o.blob.encrypted for o in plain)
+    with open_blob(secret[0].blob) as stream:
+        assert "sha256:" + hashlib.sha256(stream.read()).hexdigest() == secret[0].blob.digest
+
+
+def test_classified_package_without_master_key_is_refused_before_anything_is_stored(kho, bag, settings):
+    settings.KHO_MASTER_KEY = settings.KHO_MASTER_KEY_FILE = None
+    before = row_counts()
+    result = _import(kho, bag)
+    assert result.code == 5 and "KHO_MASTER_KEY" in result.err
+    assert row_counts() == before  # stored objects included: no plaintext reached the store

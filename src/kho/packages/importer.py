@@ -17,6 +17,7 @@ package must leave nothing in the store.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from kho.packages.exceptions import (
 from kho.packages.models import Direction, PackageTransfer
 from kho.packages.receipt import write_receipt
 from kho.packages.verify import Inspection, quick_identity, verify_transfer
+from kho.storage.encryption import SealClassifiedAction, classified_blobs
+from kho.storage.keys import require_key
 
 __all__ = ["ImportPackageAction", "ImportResult"]
 
@@ -140,6 +143,8 @@ class ImportPackageAction:
             return _previous_result(previous)
         inspection = self.check()
         assert inspection.package_dir is not None and inspection.sidecar is not None  # noqa: S101 - check()
+        if _has_classified(inspection.sidecar):
+            require_key()  # refused before any object is stored: classified files are never kept in plain
         written: list[Path] = []
         # The files stream into the store while the rows are written; every object is stored before a
         # row refers to it and before the commit (see PendingStore).
@@ -193,6 +198,8 @@ class ImportPackageAction:
         written.extend(write_receipt(self.receipt_dir, self._receipt_data(result, inspection)))
         result.receipt = [str(p) for p in written]
         self._register(result, inspection, stored)
+        # Classified documents' files are sealed in this transaction; their plaintext files go after the commit.
+        SealClassifiedAction(classified_blobs().filter(digital_objects__document__record__fonds=fonds)).execute()
         return result
 
     def _receipt_data(self, result: ImportResult, inspection: Inspection) -> dict[str, Any]:
@@ -244,6 +251,15 @@ class ImportPackageAction:
                 log.append_many(events)
                 events = []
         log.append_many(events)
+
+
+def _has_classified(sidecar: Mapping[str, Any]) -> bool:
+    """Whether a record or document of the package is classified (its files must be encrypted at rest)."""
+    for record in sidecar.get("records") or []:
+        levels = [record.get("secrecy_level")] + [d.get("secrecy_level") for d in record.get("documents") or []]
+        if any(isinstance(level, int) and level > 0 for level in levels):
+            return True
+    return False
 
 
 def _remove(paths: list[Path]) -> None:
