@@ -49,9 +49,8 @@ from datetime import date
 from lxml import etree
 
 from kho.core import codetables
-from kho.core.text import N_
 from kho.packages.formats._earkxml import EAD_NS, XLINK_NS, XSI_NS, href, q, serialise, stable_id, sub
-from kho.packages.formats.eark_errors import PackageWriteError
+from kho.packages.formats.ead import E, _text, check_codes, tt05_date  # shared with the streaming writer
 from kho.packages.formats.earkspec import DocumentSpec, FileSpec, PackageSpec, RecordSpec
 
 __all__ = ["ISO639_FOR_TT05", "build_ead", "check_codes", "tt05_date"]
@@ -74,30 +73,6 @@ _MY = re.compile(r"(\d{2})/(\d{4})")
 _Y = re.compile(r"\d{4}")
 
 
-def E(local: str) -> str:  # noqa: N802 - reads like the ead: prefix
-    """Return the Clark name of an EAD 2002 element."""
-    return q(EAD_NS, local)
-
-
-def tt05_date(value: date | str | None) -> tuple[str, str]:
-    """Return ``(TT05 text, ISO 8601 normal form)`` for a date, "MM/YYYY" or "YYYY"; ("", "") for None.
-
-    Raises:
-        PackageWriteError: A string that is none of ``DD/MM/YYYY``, ``MM/YYYY``, ``YYYY``.
-    """
-    if value is None or value == "":
-        return "", ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y"), value.isoformat()
-    if m := _DMY.fullmatch(value):
-        return value, f"{m[3]}-{m[2]}-{m[1]}"
-    if m := _MY.fullmatch(value):
-        return value, f"{m[2]}-{m[1]}"
-    if _Y.fullmatch(value):
-        return value, value
-    raise PackageWriteError(N_("Date %(value)r is not DD/MM/YYYY, MM/YYYY or YYYY."), value=value)
-
-
 # Coded TT05 fields and their code tables (standards.md §2.2-2.4); "" means "not given".
 _CODES: dict[str, dict[str, str]] = {
     "maintenance": codetables.RETENTION,
@@ -107,45 +82,6 @@ _CODES: dict[str, dict[str, str]] = {
     "risk_recovery_status": codetables.RISK_RECOVERY_STATUS,
     "type_code": codetables.DOC_TYPE,
 }
-
-
-def _bad_codes(label: str, item: RecordSpec | DocumentSpec) -> list[str]:
-    bad = [
-        f"{label}.{name}={getattr(item, name)!r}"
-        for name, table in _CODES.items()
-        if hasattr(item, name) and getattr(item, name) not in ("", *table)
-    ]
-    bad += [f"{label}.language={code!r}" for code in item.language if code not in codetables.LANGUAGE]
-    for name in ("start_date", "end_date", "issued_date"):
-        try:
-            tt05_date(getattr(item, name, None))
-        except PackageWriteError:
-            bad.append(f"{label}.{name}={getattr(item, name)!r}")
-    return bad
-
-
-def check_codes(spec: PackageSpec) -> None:
-    """Refuse TT05 codes that are not in ``kho.core.codetables`` and dates not in a TT05 form.
-
-    Raises:
-        PackageWriteError: Naming every offending ``<fileCode or docId>.<field>=<value>`` at once.
-    """
-    bad: list[str] = []
-    for record in spec.records:
-        bad += _bad_codes(record.file_code, record)
-        for document in record.documents:
-            bad += _bad_codes(document.doc_id, document)
-    if bad:
-        raise PackageWriteError(N_("Values outside the TT05 code tables: %(fields)s."), fields=", ".join(bad))
-
-
-def _text(value: object) -> str:
-    """Render a TT05 value: booleans as 1/0, None as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value)
 
 
 def _unitid(did: etree._Element, name: str, value: object) -> None:

@@ -21,40 +21,13 @@ from kho.core.text import N_
 from kho.packages.formats._earkxml import PREMIS_NS, XSI_NS, StoredFile, iso, q, serialise, sub
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import AgentSpec, EventSpec
+from kho.packages.formats.premis import P, _check_links  # shared with the streaming writer
 
 __all__ = ["OBJECT_ID_TYPE", "build_premis"]
 
 #: ``objectIdentifierType`` of file objects; the value is the path from the package root.
 OBJECT_ID_TYPE = "local"
 _SCHEMA_LOCATION = "http://www.loc.gov/premis/v3 http://www.loc.gov/standards/premis/v3/premis-v3-0.xsd"
-
-
-def P(local: str) -> str:  # noqa: N802 - reads like the premis: prefix
-    """Return the Clark name of a PREMIS 3 element."""
-    return q(PREMIS_NS, local)
-
-
-def _check_links(events: Sequence[EventSpec], agents: Sequence[AgentSpec], paths: set[str]) -> None:
-    """Refuse events that point at unknown agents or objects, and duplicate identifiers."""
-    agent_ids = [agent.identifier for agent in agents]
-    if len(set(agent_ids)) != len(agent_ids):
-        raise PackageWriteError(N_("Two PREMIS agents share an identifier."))
-    event_ids = [event.identifier for event in events]
-    if len(set(event_ids)) != len(event_ids):
-        raise PackageWriteError(N_("Two PREMIS events share an identifier."))
-    for event in events:
-        for agent_id, _role in event.agents:
-            if agent_id not in agent_ids:
-                raise PackageWriteError(
-                    N_("Event %(event)s refers to unknown agent %(agent)s."), event=event.identifier, agent=agent_id
-                )
-        for path in event.objects:
-            if path not in paths:
-                raise PackageWriteError(
-                    N_("Event %(event)s refers to %(path)s, which is not in the package."),
-                    event=event.identifier,
-                    path=path,
-                )
 
 
 def _object(parent: etree._Element, stored: StoredFile, event_ids: Sequence[tuple[str, str]]) -> None:
