@@ -30,6 +30,21 @@ TEST_MASTER_KEY = bytes(range(32))
 TEST_MASTER_KEY_B64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 
+def _serial_server_class() -> type:
+    from django.core.servers.basehttp import WSGIServer
+
+    class SerialWSGIServer(WSGIServer):
+        """Django's one-request-at-a-time server, accepting the live server's ``connections_override``.
+
+        The override is already installed in the live server's own thread, which handles every request.
+        """
+
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+
+    return SerialWSGIServer
+
+
 @pytest.fixture(autouse=True, scope="session")
 def serial_live_server_on_shared_sqlite() -> None:
     """On in-memory SQLite the live server's threads share ONE connection, so handle requests one at a time.
@@ -40,11 +55,10 @@ def serial_live_server_on_shared_sqlite() -> None:
     in ``kho serve``. PostgreSQL runs keep the threaded server.
     """
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer
     from django.test.testcases import LiveServerThread
 
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        LiveServerThread.server_class = WSGIServer
+        LiveServerThread.server_class = _serial_server_class()
 
 
 @pytest.fixture(autouse=True, scope="session")
