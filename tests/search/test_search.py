@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from kho.records.models import Document
 from kho.search.backends import SearchBackend, SearchQuery, get_backend
 from kho.search.exceptions import SearchQueryError
 from tests import factories
@@ -191,6 +192,30 @@ def test_filters(doc, index, search):
             assert page.total == len(expected), (name, text)
             assert sum(page.facets.by_type.values()) == len(expected), (name, text)
     assert set(ids(search("lt", year_from=2020, year_to=2020, type_codes=["22"]))) == {c.pk}
+
+
+def test_the_documents_table_decides_filters_and_facets_not_the_index_copies(doc, index, search):
+    """Until a document is indexed again, its entry's copies of type and year may be out of date."""
+    changed = doc(subject="Lưu trữ", type_code="02", issued_date=date(2019, 1, 1))
+    index(changed)
+    Document.objects.filter(pk=changed.pk).update(type_code="22", issued_date=date(2021, 1, 1))  # no signal
+    page = search("lưu trữ")
+    assert ids(page) == [changed.pk]
+    assert page.facets.by_type == {"22": 1}
+    assert page.facets.by_year == {2021: 1}
+    assert search("lưu trữ", type_codes=["02"]).total == 0
+    assert search("", year_from=2019, year_to=2019).total == 0
+
+
+def test_an_entry_outliving_its_document_is_never_found(doc, index, search):
+    kept, gone = doc(subject="Lưu trữ"), doc(subject="Lưu trữ")
+    index(kept, gone)
+    gone.delete()  # the index entry is removed after commit: never, inside this test's transaction
+    for text in ("lưu trữ", ""):
+        page = search(text)
+        assert ids(page) == [kept.pk]
+        assert page.total == 1
+        assert sum(page.facets.by_type.values()) == 1
 
 
 def test_facets_count_every_match_not_just_the_page(doc, index, search):

@@ -13,6 +13,9 @@ search configuration, and on ``search_documentindex``:
 
 Queries are rendered from quoted alphanumeric terms (:mod:`kho.search.terms`) and passed as one bound
 parameter to ``to_tsquery``, so user input can never become tsquery syntax.
+
+Each matching row's document is checked against ``base`` and the filters, and its facet keys read, by key
+(``per_row``, see ``_orm.within_per_row``); each search runs with the :data:`PLANNER` settings.
 """
 
 from __future__ import annotations
@@ -40,9 +43,13 @@ RANK = "ts_rank_cd(search_documentindex.tsv, to_tsquery('vi_unaccent', %s), 1)" 
 EXACT = "search_documentindex.tsv_exact @@ to_tsquery('simple', %s)"
 HAS_WORD = "SELECT 1 FROM search_documentindex WHERE tsv @@ to_tsquery('vi_unaccent', %s) LIMIT 1"
 CLEAR = "TRUNCATE search_documentindex"
-# The planner's costs for tsvector matches at 100k+ documents pass jit_above_cost, and compiling the plan
-# then takes longer (up to 300 ms, EXPLAIN ANALYZE at 100k) than running it (bench/search.py).
-NO_JIT = "SET LOCAL jit = off"
+# Planner settings for the search's own transaction (bench/search.py, EXPLAIN ANALYZE at 100k and 1M):
+# - jit: the costs of tsvector matches at 100k+ documents pass jit_above_cost, and compiling the plan then
+#   takes longer (up to 300 ms) than running it;
+# - work_mem: a common word's GIN bitmap (500k documents at 1M) no longer fits in 4 MB and turns lossy,
+#   and every row of a lossy page is then rechecked by reading its tsvector from TOAST (1M: 34,000 rows,
+#   530 ms instead of 380 ms for the capped count).
+PLANNER = ("SET LOCAL jit = off", "SET LOCAL work_mem = '32MB'")
 
 
 def _lexeme(term: str, *, prefix: bool = False, weight: str = "") -> str:
@@ -76,12 +83,14 @@ class PostgresFtsBackend(OrmSearchBackend):
 
     vendor = "postgresql"
     rank_limit = 2_000  # ts_rank_cd reads each row's tsvector (about 10 µs a row)
+    per_row = True  # the planner hashes records_document otherwise (see within_per_row)
 
     def search(self, query: SearchQuery, base: QuerySet[Document]) -> SearchPage:
-        """Search with JIT compilation off for this transaction (it costs more than it saves here)."""
+        """Search with the :data:`PLANNER` settings, local to this transaction."""
         with transaction.atomic(using=self.using):
             with connections[self.using].cursor() as cursor:
-                cursor.execute(NO_JIT)
+                for statement in PLANNER:
+                    cursor.execute(statement)
             return super().search(query, base)
 
     def matching(self, parsed: ParsedQuery, query: SearchQuery) -> QuerySet[Any]:

@@ -156,9 +156,9 @@ class SqliteFtsBackend(OrmSearchBackend):
             cursor.execute(HAS_WORD_SQL, [f"{SEARCHED} : {_phrase([term])}"])
             return cursor.fetchone() is not None
 
-    def year_of(self) -> Expression:
+    def year_of(self, field: str = "document__issued_date") -> Expression:
         """``substr(issued_date, 1, 4)``: dates are ISO text in SQLite; Django's extract is a Python call."""
-        return Cast(Substr("document__issued_date", 1, 4), output_field=IntegerField())
+        return Cast(Substr(field, 1, 4), output_field=IntegerField())
 
     def write_entries(self, entries: Sequence[IndexEntry], stale_ids: Iterable[int] = ()) -> None:
         """Delete then insert, in the FTS table and in ``search_documentindex``, in one transaction."""
