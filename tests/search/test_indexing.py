@@ -182,3 +182,26 @@ def test_rebuild_after_the_tables_are_emptied(doc, index, search, kho):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_fts")
             assert cursor.fetchone()[0] == 4
+
+
+@pytest.mark.django_db
+def test_a_document_made_classified_leaves_no_word_of_its_text_in_the_index(doc, index):
+    """FTS5 keeps a deleted row's words in its segments until they merge: reclassifying must purge them."""
+    word = "xqzjvwk"
+    document = doc(text=f"Kế hoạch {word} phòng thủ", subject="Về việc phòng thủ")
+    index(document)
+
+    def stored_anywhere() -> bool:
+        if connection.vendor == "sqlite":  # the database image, free pages included
+            return word.encode() in connection.connection.serialize()
+        with connection.cursor() as cursor:  # PostgreSQL: the live rows (dead tuples go with VACUUM)
+            cursor.execute(
+                "SELECT count(*) FROM search_documentindex WHERE body || subject || tsv::text LIKE %s", [f"%{word}%"]
+            )
+            return bool(cursor.fetchone()[0])
+
+    assert stored_anywhere()  # the check can fail
+    Document.objects.filter(pk=document.pk).update(secrecy_level=1)
+    index(document)
+    assert DocumentIndex.objects.get(document=document).body == ""
+    assert not stored_anywhere()

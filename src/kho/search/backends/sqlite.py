@@ -48,6 +48,7 @@ INSERT_SQL = (
 )
 DELETE_SQL = "DELETE FROM search_fts WHERE rowid IN (SELECT value FROM json_each(%s))"
 CLEAR_SQL = "DELETE FROM search_fts"
+OPTIMIZE_SQL = "INSERT INTO search_fts (search_fts) VALUES ('optimize')"
 
 
 def _phrase(terms: Iterable[str], *, prefix: bool = False) -> str:
@@ -161,15 +162,30 @@ class SqliteFtsBackend(OrmSearchBackend):
         return Cast(Substr(field, 1, 4), output_field=IntegerField())
 
     def write_entries(self, entries: Sequence[IndexEntry], stale_ids: Iterable[int] = ()) -> None:
-        """Delete then insert, in the FTS table and in ``search_documentindex``, in one transaction."""
+        """Delete then insert, in the FTS table and in ``search_documentindex``, in one transaction.
+
+        FTS5 keeps a deleted row's words in its index segments until they are merged, so when an entry
+        loses its text (the document became classified: only its number and type stay indexed), the
+        index is optimized in the same transaction: the merged segments no longer hold those words, and
+        ``secure_delete`` zeroes the freed pages. Classification is rare; optimizing rewrites the index.
+        """
         ids = [entry.document_id for entry in entries] + [int(pk) for pk in stale_ids]
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            withdrawn = self._withdraws_text(entries)
             if ids:
                 cursor.execute(DELETE_SQL, [json.dumps(ids)])
                 DocumentIndex.objects.using(self.using).filter(document_id__in=ids).delete()
             if entries:
                 DocumentIndex.objects.using(self.using).bulk_create([index_row(entry) for entry in entries])
                 cursor.executemany(INSERT_SQL, [fts_row(entry) for entry in entries])
+            if withdrawn:
+                cursor.execute(OPTIMIZE_SQL)
+
+    def _withdraws_text(self, entries: Sequence[IndexEntry]) -> bool:
+        """Whether an indexed subject or body is about to be replaced by none (see ``write_entries``)."""
+        textless = [e.document_id for e in entries if not (e.subject or e.body)]
+        indexed = DocumentIndex.objects.using(self.using).filter(document_id__in=textless)
+        return indexed.exclude(subject="", body="").exists() if textless else False
 
     def clear(self) -> None:
         """Empty the FTS table and ``search_documentindex``."""
