@@ -13,6 +13,8 @@ and ``KHO-...`` codes of the E-ARK validator, and the transfer checks' own ``TRA
 ``TRANSFER-MISMATCH``       records, documents or files differ between EAD, METS, inventory, sidecar
 ``TRANSFER-VALUE``          a metadata value is not acceptable for this archive (code, length, date)
 ``TRANSFER-CONFLICT``       the receiving archive already holds a code or another package with this id
+``TRANSFER-SIGNATURE``      a digitized copy's signature is broken (error) or not trusted here (warning)
+``TRANSFER-PDFA``           a copy claiming PDF/A does not conform (error) or claims none (warning)
 ==========================  ======================================================================
 """
 

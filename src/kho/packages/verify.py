@@ -29,6 +29,7 @@ from kho.packages.formats import BagValidationError, root_hash, validate_bag
 from kho.packages.formats.eark import validate_package
 from kho.packages.layout import INVENTORY_PATH, SIDECAR_PATH
 from kho.packages.report import TransferReport
+from kho.signing.package_check import check_package_copies
 
 __all__ = ["Inspection", "verify_transfer", "quick_identity"]
 
@@ -147,4 +148,6 @@ def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
     _checks.check_cross_references(report, sidecar, mets, ead)
     if sidecar is not None:
         _values.check_values(report, sidecar)
+    if package_dir is not None and sidecar is not None:
+        check_package_copies(report, package_dir, sidecar)  # signatures and PDF/A of the digitized copies
     return Inspection(report, package_dir, sidecar, inventory)

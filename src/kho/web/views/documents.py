@@ -11,6 +11,7 @@ from kho.access.policies import can
 from kho.copies import serve as copies
 from kho.copies.models import CopyKind
 from kho.records.models import DigitalObject
+from kho.signing.report import copy_report
 from kho.storage.store import open_blob
 from kho.web import thumbs
 from kho.web.actions import low_confidence_fields
@@ -38,6 +39,7 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
         pdf = next((o for o in objects if o.role == "access" and o.media_type == "application/pdf"), None)
         pdf = pdf or next((o for o in objects if o.role == "original" and o.media_type == "application/pdf"), None)
     pages = _page_total(pdf)
+    access = next((o for o in objects if o.role == "access" and o.media_type == "application/pdf"), None)
     context = {
         "document": document,
         "record": document.record,
@@ -49,6 +51,7 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
         "references": document.references.all(),
         "events": document_events(document),
         "can_verify": bool(can(request.user, Action.VERIFY, document)),
+        "copy_report": copy_report(access.blob) if access else None,
     }
     return render(request, "web/document.html", context)
 
