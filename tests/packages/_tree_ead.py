@@ -1,43 +1,6 @@
-"""Test oracle: the former lxml-tree ead writer, kept verbatim to compare the streamed output with.
+"""Test oracle: the former lxml-tree EAD writer, kept to compare the streamed output with.
 
-The original module docstring follows.
-Records are ``<c level="file">`` components of ``archdesc/dsc``; their documents are nested
-``<c level="item">``. Every TT05 field is written exactly once (empty when unknown, as TT05 asks
-for all 18 record fields) on an element whose ``@encodinganalog`` is the TT05 field name, so a
-reader finds a field with ``.//*[@encodinganalog='maintenance']`` on the component. Coded fields
-carry the TT05 code (``kho.core.codetables``). Mapping:
-
-============================  ====================================================================
-TT05 field                    EAD 2002 element (inside the record/document ``<c>``)
-============================  ====================================================================
-fileCode, arcFileCode,        ``did/unitid`` (``@type`` repeats the TT05 name)
-docId, docCode, docOrdinal,
-codeNumber, codeNotation,
-paperFileCode (as unitid)
-title / subject               ``did/unittitle``
-startDate, endDate,           ``did/unitdate`` (TT05 text; ``@normal`` ISO 8601)
-issuedDate
-language                      ``did/langmaterial`` (TT05 codes as text) + ``language/@langcode``
-                              (ISO 639-2/B) where the code maps to languages
-totalDoc, numberOfPaper,      ``did/physdesc/extent`` (``@unit`` tài liệu / tờ / trang)
-numberOfPage
-format                        ``did/physdesc/physfacet``
-typeName                      ``did/physdesc/genreform`` (code; the literal name in ``@normal``)
-organName                     ``did/origination/corpname``
-mode                          ``accessrestrict/p``
-maintenance                   ``appraisal/p`` (retention period)
-paperFileCode                 ``originalsloc/p`` (the paper original's code)
-keyword                       ``controlaccess/subject``
-inforSign, confidenceLevel,   ``odd/p`` (no EAD element; ``@type`` repeats the TT05 name)
-riskRecovery (1/0),
-riskRecoveryStatus,
-process (1/0), autograph,
-description
-============================  ====================================================================
-
-A document's ``maintenance`` defaults to its record's (standards.md §2.3). Document files are
-linked with ``did/dao`` (``xlink:href`` relative to this EAD file). The output validates against
-``ead2002.xsd``.
+The mapping it implements is documented in ``kho.packages.formats.ead``.
 """
 
 from __future__ import annotations

@@ -1,13 +1,6 @@
-"""Test oracle: the former lxml-tree premis writer, kept verbatim to compare the streamed output with.
+"""Test oracle: the former lxml-tree PREMIS writer, kept to compare the streamed output with.
 
-The original module docstring follows.
-Every content and documentation file becomes a ``premis:object`` of type ``premis:file`` identified
-by its package path (``objectIdentifierType`` ``local``), with SHA-256 fixity (upper-case hex, as in
-the TT05 sample), size and format (media type, optional version and PRONOM key). Events carry their
-type exactly as given (a TT05 digitisation is ``transfer``), outcome, and links to agents and objects;
-objects link back to their events. Output is sorted (objects by path, events by time then identifier,
-agents by identifier) so the same input always gives the same bytes. It validates against
-``premis-v3-0.xsd``.
+The mapping it implements is documented in ``kho.packages.formats.premis``.
 """
 
 from __future__ import annotations
