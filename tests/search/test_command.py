@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -86,3 +87,15 @@ def test_bad_input_is_an_exit_code_not_a_traceback(archive, kho, options, code):
 
 def test_plain():
     assert plain("a &lt;b&gt; <mark>Đảng</mark>") == "a <b> [Đảng]"
+
+
+def test_a_command_line_search_is_an_access_event(archive, kho):
+    from kho.audit.models import Event
+
+    assert kho("search", "query", "luu", "tru", "--type", "22", "--json").code == 0
+    event = Event.objects.filter(event_type="access", object_type="cli:search").get()
+    data = json.loads(event.data) if isinstance(event.data, str) else event.data
+    assert data["query"] == {"q": "luu tru", "type": "22", "page": 1} and data["total"] == 1
+    assert data["via"] == "cli" and data["decision"] == "allowed"
+    assert kho("search", "query", "luu", "--page", "0").code == 2  # refused input is not a search
+    assert Event.objects.filter(object_type="cli:search").count() == 1

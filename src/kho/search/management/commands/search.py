@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 import html
 import re
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kho.audit import log
+from kho.audit.vocabulary import EventType
 from kho.core.codetables import DOC_TYPE
 from kho.core.command import KhoCommand
 from kho.core.exceptions import BadInputError, NotFoundError
@@ -16,6 +20,30 @@ from kho.records.models import Document, Fonds
 from kho.search.backends import MAX_PAGE_SIZE, SearchPage, SearchQuery, get_backend
 
 MARK = re.compile(r"</?mark>")
+QUERY_OPTIONS = ("fonds", "type", "year_from", "year_to", "symbol", "page")
+
+
+def _log_search(options: dict[str, Any], total: int) -> None:
+    """One ACCESS event for a command-line search: the words and filters, the operating-system user."""
+    try:
+        os_user = getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        os_user = ""
+    query = {"q": " ".join(options["text"])} | {k: options[k] for k in QUERY_OPTIONS if options.get(k) is not None}
+    with transaction.atomic():
+        log.append(
+            EventType.ACCESS,
+            object_type="cli:search",
+            detail="search",
+            data={
+                "action": "search",
+                "decision": "allowed",
+                "via": "cli",
+                "os_user": os_user,
+                "query": query,
+                "total": total,
+            },
+        )
 
 
 def plain(snippet: str) -> str:
@@ -83,9 +111,10 @@ class Command(KhoCommand):
             page=options["page"],
             page_size=options["page_size"],
         )
-        # TODO(security issue, access control): search selectors.documents_for(user) once the CLI knows
-        # its user; until then the command is for administrators and searches every document.
+        # The command line is the operator's (whoever runs it can read the data directory): it searches every
+        # document, and the search is logged like the web's and the API's (README "Access log").
         page = get_backend().search(query, Document.objects.all())
+        _log_search(options, page.total)
         self.emit(self._as_json(page), lambda: self._print(page))
 
     def _as_json(self, page: SearchPage) -> dict[str, Any]:
