@@ -34,7 +34,7 @@ from tests import factories
 from tests.access.helpers import user as make_user
 from tests.conftest import REPO, kho_subprocess
 from tests.core import worker_tasks
-from tests.core.test_worker_queue import WAIT_SECONDS, _django, _enqueue, _events
+from tests.core.test_worker_queue import WAIT_SECONDS, _django, _enqueue, _events, stop_workers
 from tests.isolated import isolated_archive
 
 RECOVERY = "tests.core.recovery_tasks"
@@ -277,18 +277,6 @@ def _start_worker(env: dict[str, str], logs: Path, n: int) -> subprocess.Popen[b
         )
 
 
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def _rows(env: dict[str, str]) -> list[dict[str, Any]]:
     code = (
         "from django_tasks_db.models import DBTaskResult\nfrom kho.core.models import TaskRetry\n"
@@ -326,7 +314,7 @@ def test_a_task_of_a_killed_worker_runs_again_exactly_once(tmp_path: Path) -> No
             assert survivor.poll() is None, "the surviving worker keeps running"
             rows = _rows(env)
         finally:
-            _stop(procs)
+            stop_workers(procs)
     first, again = rows
     assert first["id"] == held and first["status"] == "FAILED" and first["path"] == WORKER_LOST_PATH
     assert first["workers"][-1] in first["error"], "the reason names the worker that stopped responding"
@@ -354,7 +342,7 @@ def test_a_task_that_always_kills_its_worker_ends_failed_after_the_bounded_attem
             _until(settled, "three failed attempts")
             rows = _rows(env)
         finally:
-            _stop(procs)
+            stop_workers(procs)
     assert [r["attempt"] for r in rows] == [1, 2, 3] and rows[0]["id"] == first
     assert all(r["path"] == WORKER_LOST_PATH and r["workers"][-1] in r["error"] for r in rows)
     starts = [t for e, t, _ in _events(log) if e == "start"]

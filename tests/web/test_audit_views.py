@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +21,7 @@ from kho.audit.models import Event
 from kho.audit.vocabulary import EventType, Outcome
 from kho.web.views import audit as audit_views
 from tests.access.helpers import user as make_user
+from tests.audit.test_chain import _tamper
 
 AUDIT = "/audit/"
 
@@ -164,16 +165,6 @@ def test_xlsx_export_matches_the_csv_columns(world, review):
     assert tuple(rows[0]) == COLUMNS and [row[0] for row in rows[1:]] == [events[3].seq, events[1].seq]
     note = Event.objects.filter(object_type="web:audit-export").get().payload["note"]
     assert note == {"format": "xlsx", "rows": 2, "limit_reached": False}
-
-
-def _tamper(sql, params):
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-        else:
-            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
-        cursor.execute(sql, params)
 
 
 def test_verify_button_reports_an_intact_chain_and_names_an_edited_event(world, review):

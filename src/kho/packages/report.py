@@ -23,14 +23,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kho.packages.formats import Finding, Severity
+from kho.packages.formats import Finding
+from kho.packages.formats.report import FindingList
 
 __all__ = ["TransferReport"]
 
 
 @dataclass(slots=True)
-class TransferReport:
+class TransferReport(FindingList):
     """Every finding about one transfer package, plus the facts a receipt needs.
+
+    Adding and reading findings (``error``, ``warning``, ``errors``, ``is_valid``, ``codes``) is
+    :class:`~kho.packages.formats.report.FindingList`'s, as for the BagIt and E-ARK reports.
 
     Attributes:
         path: The bag folder as given.
@@ -46,39 +50,11 @@ class TransferReport:
     root_hash: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
-    def add(self, severity: Severity, code: str, path: str | None, message: str, **params: str | int) -> None:
-        """Append a finding; ``path`` is offered to the template as ``%(path)s``."""
-        if path is not None:
-            params.setdefault("path", path)
-        self.findings.append(Finding(severity, code, path, message, params))
-
-    def error(self, code: str, path: str | None, message: str, **params: str | int) -> None:
-        """Append an error finding."""
-        self.add(Severity.ERROR, code, path, message, **params)
-
-    def warning(self, code: str, path: str | None, message: str, **params: str | int) -> None:
-        """Append a warning finding."""
-        self.add(Severity.WARNING, code, path, message, **params)
-
-    @property
-    def errors(self) -> list[Finding]:
-        """All error findings."""
-        return [f for f in self.findings if f.severity == Severity.ERROR]
-
-    @property
-    def is_valid(self) -> bool:
-        """True when no finding is an error."""
-        return not self.errors
-
     @property
     def only_conflicts(self) -> bool:
         """True when there are errors and every one is a conflict with the receiving archive."""
         errors = self.errors
         return bool(errors) and all(f.code == "TRANSFER-CONFLICT" for f in errors)
-
-    def codes(self) -> set[str]:
-        """The codes of all error findings."""
-        return {f.code for f in self.errors}
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form; each finding also carries its rendered (untranslated) message."""
