@@ -1,8 +1,10 @@
 """Shared state, vocabularies and helpers of the E-ARK CSIP validator (``_csip_*`` modules).
 
 The validator reads the package through three things only: :func:`scan_inventory` (one walk of
-the tree that never follows symlinks), :func:`~kho.packages.formats.xmlsafe.parse_untrusted`, and
-:func:`resolve_href` (every ``xlink:href`` goes through ``safe_join``, style rule 17).
+the tree that never follows symlinks), :func:`~kho.packages.formats.xmlsafe.parse_untrusted` or
+:class:`~kho.packages.formats.xmlsafe.UntrustedStream`, and :func:`resolve_href` (every ``xlink:href``
+is checked by ``safe_join``'s rules, style rule 17; a path the walk found as a regular file needs no
+filesystem call).
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import mimetypes
 import os
 import re
 import stat
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -23,9 +25,11 @@ from kho.core.text import N_
 from kho.packages.formats._earkxml import CSIP_NS, METS_NS, XLINK_NS, q, unhref
 from kho.packages.formats.earkreport import PackageReport
 from kho.packages.formats.exceptions import UnsafePathError
-from kho.packages.formats.safepath import safe_join
+from kho.packages.formats.safepath import safe_join, split_relative
 
 Level = Literal["root", "representation"]
+#: Called with each outermost element streamed from a package XML file (see ``validate_package``).
+Observer = Callable[[etree._Element], None]
 
 
 def _fold(term: str) -> str:
@@ -215,13 +219,19 @@ class FileRef:
 
 @dataclass(slots=True)
 class MetsDoc:
-    """A parsed METS file and where it sits: ``base`` is its folder ("" or ``representations/x/``)."""
+    """A parsed METS file and where it sits: ``base`` is its folder ("" or ``representations/x/``).
+
+    ``groups`` is None when ``root`` is the whole tree. A METS file validated as a stream keeps no
+    ``mets:file`` elements (they grow with the package): each was checked as it passed, and ``groups``
+    holds what that gave for each top file group (see :class:`GroupFiles`).
+    """
 
     path: str
     base: str
     root: etree._Element
     level: Level
     folder: str
+    groups: dict[etree._Element, GroupFiles] | None = None
 
 
 @dataclass(slots=True)
@@ -238,6 +248,7 @@ class Context:
     digests: dict[str, dict[str, str]] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)
     known: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    observers: Mapping[str, Observer] = field(default_factory=dict)
     dirs: set[str] = field(default_factory=set)
     _folded: dict[str, list[str]] | None = None
 
@@ -246,6 +257,23 @@ class Context:
         if self._folded is None:
             self._folded = self.inventory.folded()
         return self._folded
+
+
+@dataclass(slots=True)
+class GroupFiles:
+    """The ``mets:file`` elements of one top file group, checked while their METS file streamed past.
+
+    ``context`` is the run's context with a report and a reference list of its own: the findings and
+    references wait there until the file section's rules reach the group, so that the report lists them
+    in the same order as for a METS file parsed whole.
+    """
+
+    context: Context
+
+    @classmethod
+    def of(cls, ctx: Context) -> GroupFiles:
+        """Start collecting for one group of the run ``ctx``."""
+        return cls(replace(ctx, report=PackageReport(path=ctx.report.path), refs=[]))
 
 
 def scan_inventory(root: Path, report: PackageReport) -> Inventory:
@@ -294,17 +322,18 @@ def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> str | Non
     if _SCHEME.match(value) or value.startswith(("/", "\\")):
         report.error("KHO-PATH-UNSAFE", doc.path, N_("%(path)s refers outside the package: %(href)r."), href=value)
         return None
+    relative = doc.base + unhref(value)
     try:
-        target = safe_join(ctx.root, doc.base + unhref(value), ctx.dirs)
+        path = "/".join(split_relative(relative))
+        if path in ctx.inventory.files:
+            return path  # found by the inventory's walk, which follows no link: no filesystem call needed
+        safe_join(ctx.root, relative, ctx.dirs)  # a link on the way must not lead out of the package
     except UnsafePathError as exc:
         report.error(
             "KHO-PATH-UNSAFE", doc.path, N_("%(path)s has an unsafe reference %(href)r (%(reason)s)."),
             href=value, reason=exc.reason,
         )  # fmt: skip
         return None
-    path = target.relative_to(ctx.root).as_posix()
-    if path in ctx.inventory.files:
-        return path
     if path in ctx.inventory.symlinks:
         return None
     candidates = ctx.folded().get(path.casefold(), [])

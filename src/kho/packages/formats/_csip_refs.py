@@ -159,15 +159,20 @@ def _check_streamed(ctx: Context, rel: str, path: Path) -> bool:
     mismatches: list[tuple[str, str]] = []
     # Stream a component (EAD) or an object, event, agent or rights statement (PREMIS) at a time.
     tags = _STREAM_TAGS.get(namespace, ())
+    observe = ctx.observers.get(rel)
     try:
         with schema_lock():
             for element in iter_untrusted(path, tags, schema):
                 if element.tag == _PREMIS_OBJECT:
                     mismatches.extend(_premis_object_fixity(ctx, element))
+                if observe is not None:
+                    observe(element)
     except (etree.XMLSyntaxError, StreamIncompleteError, PackageFormatError, OSError):
         return False  # the tree check reports it, with every schema error
     for file_path, name in mismatches:
         _premis_fixity_error(ctx, rel, file_path, name)
+    if observe is not None:
+        ctx.report.observed.add(rel)
     return True
 
 

@@ -1,7 +1,9 @@
 """CSIP rules on metadata sections (CSIP17-57) and the file section (CSIP58-79, 113, 114).
 
 Each ``mdRef`` and ``FLocat`` whose href resolves becomes a :class:`FileRef`; sizes and checksums are
-compared later, in one hashing pass over the package (``_csip_refs``).
+compared later, in one hashing pass over the package (``_csip_refs``). The ``mets:file`` elements of a
+METS file validated as a stream are checked as they pass (:func:`check_streamed_file`), and what that
+gave is added to the report where the whole tree's files would have given it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from kho.packages.formats._csip_base import (
     MD_STATUS,
     Context,
     FileRef,
+    GroupFiles,
     M,
     MetsDoc,
     RefCodes,
@@ -60,6 +63,7 @@ _SIP_FORMAT = (
     ("FILEFORMATREGISTRY", "SIP34"),
     ("FILEFORMATKEY", "SIP35"),
 )
+_METS_FILE, _FILE_GRP, _FILE_SEC = M("file"), M("fileGrp"), M("fileSec")
 _AMD_CODES = {"digiprovMD": _DIGIPROV, "rightsMD": _RIGHTS, "techMD": _OTHER_MD, "sourceMD": _OTHER_MD}
 
 
@@ -224,11 +228,43 @@ def _group(ctx: Context, doc: MetsDoc, group: etree._Element, admin: set[str]) -
             "CSIP61", doc.path, N_("%(path)s: fileGrp/@ADMID %(value)s is not administrative metadata."),
             value=" ".join(unknown),
         )  # fmt: skip
-    files = list(group.iter(M("file")))
-    if not files:
-        report.error("CSIP66", doc.path, N_("%(path)s: fileGrp %(value)r has no file."), value=use or "")
+    _group_files(ctx, doc, group, use or "")
+
+
+def _group_files(ctx: Context, doc: MetsDoc, group: etree._Element, use: str) -> None:
+    """CSIP66 and the rules on every file of a top group (checked here, or while its METS file streamed)."""
+    files = list(group.iter(_METS_FILE)) if doc.groups is None else []
+    streamed = doc.groups.get(group) if doc.groups is not None else None
+    if not files and streamed is None:
+        ctx.report.error("CSIP66", doc.path, N_("%(path)s: fileGrp %(value)r has no file."), value=use)
     for node in files:
         _file(ctx, doc, node)
+    if streamed is not None:  # what the stream found, in the place the tree's files would have given it
+        ctx.report.findings.extend(streamed.context.report.findings)
+        ctx.refs.extend(streamed.context.refs)
+
+
+def check_streamed_file(ctx: Context, doc: MetsDoc, outer: etree._Element) -> None:
+    """Check an outermost ``mets:file`` (and the ones nested in it) of a METS file being streamed.
+
+    The findings and references wait in the :class:`GroupFiles` of its top file group (``doc.groups``)
+    until :func:`check_file_section` reaches that group. A ``mets:file`` outside a file group makes the
+    document invalid against the METS schema; the stream then fails and the tree is checked instead.
+    """
+    group, parent = None, outer.getparent()
+    while parent is not None:
+        above = parent.getparent()
+        if above is not None and above.tag == _FILE_SEC:
+            group = parent if parent.tag == _FILE_GRP else None
+            break
+        parent = above
+    if group is None or doc.groups is None:
+        return
+    streamed = doc.groups.get(group)
+    if streamed is None:
+        streamed = doc.groups[group] = GroupFiles.of(ctx)
+    for node in outer.iter(_METS_FILE):
+        _file(streamed.context, doc, node)
 
 
 def _file(ctx: Context, doc: MetsDoc, node: etree._Element) -> None:

@@ -31,8 +31,10 @@ from kho.packages.formats._tagchecks import (
     check_fetch,
     check_path,
 )
+from kho.packages.formats.exceptions import UnsafePathError
 from kho.packages.formats.hashing import DIGEST_HEX_LENGTH, hash_many
 from kho.packages.formats.report import BagReport
+from kho.packages.formats.safepath import split_relative
 
 __all__ = ["SYSTEM_FILE_NAMES", "is_valid_bag", "validate_bag"]
 
@@ -88,7 +90,8 @@ class _Validator:
         self.report = BagReport(path=str(root))
         self.tree = _Tree()
         self.decl = Declaration()
-        self.paths: dict[str, Path] = {}
+        # Every file a manifest lists -> the path to open; None: the root joined with it (no string per file).
+        self.paths: dict[str, str | None] = {}
         self.dirs: set[str] = set()  # folders safe_join found to be real (this run only)
 
     def run(self) -> BagReport:
@@ -279,11 +282,14 @@ class _Validator:
         text = decode_path(raw) if decode else raw
         if text in self.paths:
             return text
+        if (text in self.tree.payload or text in self.tree.tags) and _portable(text):
+            self.paths[text] = None  # found by the scan, which follows no link: no lstat needed
+            return text
         checked = check_path(self.root, text, source, self.report, decode=False, dirs=self.dirs)
         if checked is None:
             return None
         rel, joined = checked
-        self.paths[rel] = joined
+        self.paths[rel] = str(joined)
         return rel
 
     def _add_entry(self, manifest: _Manifest, rel: str, digest: str) -> None:
@@ -403,6 +409,10 @@ class _Validator:
                         manifest=manifest.name,
                     )
 
+    def _open_path(self, rel: str) -> str:
+        """The path to open for a file a manifest lists (see ``self.paths``)."""
+        return self.paths[rel] or os.path.join(self.root, rel)  # noqa: PTH118 - str paths, one join per file
+
     def _check_fixity(self, manifests: list[_Manifest]) -> None:
         """Hash each present listed file once for all its algorithms and compare every digest."""
         expected: dict[str, list[tuple[_Manifest, str]]] = defaultdict(list)
@@ -412,7 +422,7 @@ class _Validator:
                     expected[rel].append((manifest, digest))
         sizes = self.tree.payload
         jobs = (
-            (rel, self.paths[rel], sorted({m.algorithm for m, _ in items}), sizes.get(rel, -1))
+            (rel, self._open_path(rel), sorted({m.algorithm for m, _ in items}), sizes.get(rel, -1))
             for rel, items in expected.items()
         )
         total = sum(sizes.get(rel, 0) for rel in expected)
@@ -436,6 +446,15 @@ class _Validator:
                         found=result[manifest.algorithm],
                         manifest=manifest.name,
                     )
+
+
+def _portable(rel: str) -> bool:
+    """True when ``safe_join`` accepts ``rel`` lexically (it is also safe on Windows; see ``split_relative``)."""
+    try:
+        split_relative(rel)
+    except UnsafePathError:
+        return False
+    return True
 
 
 def _strip_dot(rel: str) -> str:

@@ -41,11 +41,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lxml import etree
+
 from kho.core.text import N_
-from kho.packages.formats._csip_base import Context, Level, M, MetsDoc, scan_inventory
+from kho.packages.formats._csip_base import Context, Level, M, MetsDoc, Observer, scan_inventory
 from kho.packages.formats._csip_header import check_header, check_root
 from kho.packages.formats._csip_refs import check_fixity, check_metadata_files, check_unreferenced
-from kho.packages.formats._csip_sections import check_file_section, check_metadata_sections
+from kho.packages.formats._csip_sections import check_file_section, check_metadata_sections, check_streamed_file
 from kho.packages.formats._csip_struct import check_struct_map, check_structure
 from kho.packages.formats._eark_write import write_package
 from kho.packages.formats.eark_errors import (
@@ -71,9 +73,10 @@ from kho.packages.formats.earkspec import (
     RecordSpec,
     Tt05Kind,
 )
+from kho.packages.formats.exceptions import PackageFormatError
 from kho.packages.formats.safepath import safe_join
-from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors
-from kho.packages.formats.xmlsafe import parse_untrusted
+from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors, schema_lock
+from kho.packages.formats.xmlsafe import StreamIncompleteError, UntrustedStream, parse_untrusted
 
 __all__ = [
     "CLAIMED_RULES",
@@ -111,9 +114,47 @@ CSIPSTR4 CSIPSTR5 CSIPSTR9 CSIPSTR11 CSIPSTR12 SIP32 SIP33 SIP34
 """
 #: E-ARK requirements implemented here whose corpus test cases (expected-outcomes.tsv) all agree.
 CLAIMED_RULES: frozenset[str] = frozenset(_CLAIMED.split())
+_METS_FILE = M("file")
+_METS_SCHEMA = SchemaName.METS_PREMIS
 
 
 def _load(ctx: Context, path: str, level: Level, folder: str) -> MetsDoc | None:
+    """Read one METS file as a stream (flat memory); a file the stream cannot vouch for is parsed whole."""
+    doc = _load_streamed(ctx, path, level, folder)
+    return doc if doc is not None else _load_tree(ctx, path, level, folder)
+
+
+def _load_streamed(ctx: Context, path: str, level: Level, folder: str) -> MetsDoc | None:
+    """Validate one METS file against the METS+PREMIS XSD while streaming it, checking each ``mets:file``.
+
+    The ``mets:file`` elements (one per package file) are checked as they pass and dropped; the rest of
+    the document stays as the tree the other rules read. Returns None, with nothing reported, when the
+    file is unsafe, malformed, invalid, repeats an ID or is no METS: :func:`_load_tree` then reports why,
+    with every schema error, exactly as for a small file.
+    """
+    folder_of = path.rpartition("/")[0]
+    base = f"{folder_of}/" if folder_of else ""
+    stream = UntrustedStream(safe_join(ctx.root, path), (_METS_FILE,), load_schema(ctx.schema_dir, _METS_SCHEMA))
+    doc: MetsDoc | None = None
+    observe = ctx.observers.get(path)
+    try:
+        with schema_lock():
+            for outer in stream:
+                if doc is None:
+                    doc = MetsDoc(path, base, outer.getroottree().getroot(), level, folder, {})
+                check_streamed_file(ctx, doc, outer)
+                if observe is not None:
+                    observe(outer)
+    except (etree.XMLSyntaxError, StreamIncompleteError, PackageFormatError, OSError):
+        return None
+    if stream.root is None or stream.root.tag != M("mets"):
+        return None
+    if observe is not None:
+        ctx.report.observed.add(path)
+    return doc or MetsDoc(path, base, stream.root, level, folder, {})
+
+
+def _load_tree(ctx: Context, path: str, level: Level, folder: str) -> MetsDoc | None:
     """Parse one METS file safely and validate it against the METS+PREMIS XSD; None if unusable."""
     report = ctx.report
     base = path.rpartition("/")[0]
@@ -133,7 +174,7 @@ def _load(ctx: Context, path: str, level: Level, folder: str) -> MetsDoc | None:
         report.error("KHO-METS-ROOT", path, N_("%(path)s is not a METS document (root %(tag)s)."), tag=str(root.tag))
         ctx.unreadable.add(base)
         return None
-    for message in schema_errors(load_schema(ctx.schema_dir, SchemaName.METS_PREMIS), tree):
+    for message in schema_errors(load_schema(ctx.schema_dir, _METS_SCHEMA), tree):
         report.error("KHO-METS-SCHEMA", path, N_("%(path)s is not valid METS: %(error)s"), error=message)
     return MetsDoc(path, base, root, level, folder)
 
@@ -148,14 +189,19 @@ def _check(ctx: Context, doc: MetsDoc) -> None:
 
 
 def validate_package(
-    root: Path, schema_dir: Path, *, known_digests: Mapping[str, Mapping[str, str]] | None = None
+    root: Path,
+    schema_dir: Path,
+    *,
+    known_digests: Mapping[str, Mapping[str, str]] | None = None,
+    observers: Mapping[str, Observer] | None = None,
 ) -> PackageReport:
     """Validate the E-ARK CSIP package at ``root`` and report every problem found.
 
-    Reads the package only through ``safe_join`` and ``parse_untrusted``; never follows a symlink,
-    never fetches anything. Checks the folder structure, the root and representation METS
-    (XSD-valid, CSIP rules), that every referenced file exists with the stated size and checksum,
-    that every file is referenced (METS files and schemas excepted), and PREMIS/EAD XSD validity.
+    Reads the package only through ``safe_join`` and ``parse_untrusted`` or ``UntrustedStream`` (large
+    XML is validated as a stream, so memory stays flat); never follows a symlink, never fetches anything.
+    Checks the folder structure, the root and representation METS (XSD-valid, CSIP rules), that every
+    referenced file exists with the stated size and checksum, that every file is referenced (METS files
+    and schemas excepted), and PREMIS/EAD XSD validity.
 
     Args:
         root: The package root folder (the folder holding ``METS.xml``).
@@ -163,6 +209,14 @@ def validate_package(
         known_digests: Digests the caller has just computed from the files themselves (not read from a
             manifest), by package-relative path and algorithm, e.g. :attr:`BagReport.digests` of the bag
             holding the package: those files are not read again for the checksum comparison.
+        observers: Callbacks by package path (``"metadata/descriptive/EAD.xml"``,
+            ``"representations/rep1/METS.xml"``), for a caller that reads the same XML afterwards: each is
+            called with every outermost element the check streams from that file (``ead:c``, ``mets:file``,
+            PREMIS ``object``/``event``/``agent``/``rights``) before it is dropped, so the file is parsed once.
+            ``report.observed`` names the files whose observer saw the whole file; for any other (unsafe,
+            malformed, invalid, unreferenced, or parsed whole after its stream failed) the observer may have
+            seen a part only, and the caller must read the file itself. Observers run while
+            :func:`~kho.packages.formats.schemas.schema_lock` is held, so they must not validate XML.
 
     Returns:
         The report; ``report.is_valid`` is False when any error was found.
@@ -175,7 +229,8 @@ def validate_package(
         report.error("KHO-UNREADABLE", None, N_("%(root)s is not a package folder."), root=str(root))
         return report
     inventory = scan_inventory(root, report)
-    ctx = Context(root, schema_dir, report, inventory, datetime.now(UTC), known=dict(known_digests or {}))
+    known = dict(known_digests or {})
+    ctx = Context(root, schema_dir, report, inventory, datetime.now(UTC), known=known, observers=observers or {})
     representations = check_structure(ctx)
     report.representations = tuple(representations)
     folder = Path(os.path.realpath(root)).name

@@ -32,6 +32,7 @@ class PackageReport(FindingList):
         representations: Representation folder names found under ``representations/``.
         files_checked: Files whose size and checksum were verified.
         bytes_checked: Their total size.
+        observed: Package paths whose observers (see ``validate_package``) saw the whole file.
     """
 
     error_class: ClassVar[Callable[..., Exception]] = PackageValidationError
@@ -43,3 +44,4 @@ class PackageReport(FindingList):
     representations: tuple[str, ...] = ()
     files_checked: int = 0
     bytes_checked: int = 0
+    observed: set[str] = field(default_factory=set)

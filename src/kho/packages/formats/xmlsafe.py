@@ -23,7 +23,15 @@ from lxml import etree
 
 from kho.packages.formats.eark_errors import MalformedXmlError, UnsafeXmlError
 
-__all__ = ["PROLOG_LIMIT", "StreamIncompleteError", "iter_untrusted", "parse_untrusted", "root_tag", "safe_parser"]
+__all__ = [
+    "PROLOG_LIMIT",
+    "StreamIncompleteError",
+    "UntrustedStream",
+    "iter_untrusted",
+    "parse_untrusted",
+    "root_tag",
+    "safe_parser",
+]
 
 #: A prolog (XML declaration, comments, PIs) longer than this is refused: real package XML has a few lines.
 PROLOG_LIMIT = 256 * 1024
@@ -197,13 +205,14 @@ def root_tag(path: str | os.PathLike[str]) -> str:
         with open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
             _scan_prolog(stream, name)
             stream.seek(0)
-            for _event, element in etree.iterparse(stream, events=("start",), **_SAFE_OPTIONS):
-                return str(element.tag)
+            tag = _first_tag(stream)
     except etree.XMLSyntaxError as exc:
         raise MalformedXmlError(name, str(exc)) from exc
     except OSError as exc:
         raise MalformedXmlError(name, exc.strerror or type(exc).__name__) from exc
-    raise MalformedXmlError(name, "no root element")
+    if tag is None:
+        raise MalformedXmlError(name, "no root element")
+    return tag
 
 
 def iter_untrusted(
@@ -211,43 +220,85 @@ def iter_untrusted(
 ) -> Iterator[etree._Element]:
     """Parse a package XML file as a stream, with the safeguards of :func:`parse_untrusted`.
 
-    Yields every complete element whose tag is in ``tags`` and whose parent's is not (the outermost ones;
-    nested ones are inside it); when the caller asks for the next one, that element and everything before
-    it is dropped, so memory does not grow with the document. libxml2 filters the tags, so elements of
-    no interest cost no Python call. With ``schema`` the document is validated while it is read (libxml2
-    validates the event stream; it needs no tree). Streaming validation does not see a repeated ``xs:ID``
-    value, so the values of :data:`ID_ATTRIBUTES` are collected (one string per ID) and a repeat raises
-    :class:`StreamIncompleteError`.
+    The same as iterating over :class:`UntrustedStream` (see there), for a caller that needs no root.
+    """
+    yield from UntrustedStream(path, tags, schema)
 
-    Raises:
+
+class UntrustedStream:
+    """One package XML file parsed as a stream, with the safeguards of :func:`parse_untrusted`.
+
+    Iterating yields every complete element whose tag is in ``tags`` and whose parent's is not (the
+    outermost ones; nested ones are inside it); when the caller asks for the next one, that element and
+    everything before it is dropped, so memory does not grow with the document. libxml2 filters the tags,
+    so elements of no interest cost no Python call. With ``schema`` the document is validated while it is
+    read (libxml2 validates the event stream; it needs no tree). Streaming validation does not see a
+    repeated ``xs:ID`` value, so the values of :data:`ID_ATTRIBUTES` are collected (one string per ID) and
+    a repeat raises :class:`StreamIncompleteError`. After a complete iteration :attr:`root` is the root
+    element with everything that was not dropped (a METS file without its ``mets:file`` elements: what the
+    rules about the document's other parts read).
+
+    Iteration raises:
         UnsafeXmlError: As :func:`parse_untrusted` (checked before the parser starts).
         etree.XMLSyntaxError: The document is not well-formed (or truncated) or not valid against
             ``schema``; parse it with :func:`parse_untrusted` to list every problem.
         StreamIncompleteError: An ID value repeats, or no root element was read.
         OSError: The file cannot be read.
     """
-    name = os.fspath(path)
-    wanted = frozenset(tags)
-    ids: set[str] = set()
-    with open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
-        _scan_prolog(stream, name)
-        stream.seek(0)
-        events = etree.iterparse(stream, events=("end",), tag=tuple(wanted), schema=schema, **_SAFE_OPTIONS)
-        for _event, element in events:
-            parent = element.getparent()
-            if parent is not None and parent.tag in wanted:
-                continue  # part of an outer element that is yielded when it ends
-            yield element
-            _collect_ids(name, element, ids)
-            element.clear(keep_tail=True)
-            while element.getprevious() is not None:
-                del element.getparent()[0]  # a previous sibling means a parent
-        if events.root is None:
-            raise StreamIncompleteError(name)
-        _collect_ids(name, events.root, ids)  # what was not dropped: the root and the elements around
-        docinfo = events.root.getroottree().docinfo
+
+    def __init__(
+        self, path: str | os.PathLike[str], tags: Collection[str], schema: etree.XMLSchema | None = None
+    ) -> None:
+        self.name = os.fspath(path)
+        self.tags = frozenset(tags)
+        self.schema = schema
+        self.root: etree._Element | None = None
+
+    def __iter__(self) -> Iterator[etree._Element]:
+        name, wanted = self.name, self.tags
+        ids: set[str] = set()
+        with open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
+            _scan_prolog(stream, name)
+            stream.seek(0)
+            first = _first_tag(stream)
+            stream.seek(0)
+            # The root's end is asked for too: with a schema and resolve_entities=False, lxml 6 does not
+            # raise for a document that just stops (truncated, root never closed); its missing end shows it.
+            tags = tuple(wanted | {first}) if first else tuple(wanted)
+            events = etree.iterparse(stream, events=("end",), tag=tags, schema=self.schema, **_SAFE_OPTIONS)
+            closed = False
+            for _event, element in events:
+                parent = element.getparent()
+                closed = parent is None
+                if element.tag not in wanted or (parent is not None and parent.tag in wanted):
+                    continue  # the root, a namesake of it, or part of an outer element yielded when it ends
+                yield element
+                _collect_ids(name, element, ids)
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]  # a previous sibling means a parent
+            if events.root is None or not closed:
+                raise StreamIncompleteError(name)
+            self._finish(events.root, ids)
+
+    def _finish(self, root: etree._Element, ids: set[str]) -> None:
+        """Check what was not dropped (the root and the elements around) and keep the root."""
+        _collect_ids(self.name, root, ids)
+        docinfo = root.getroottree().docinfo
         if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.public_id:
-            raise UnsafeXmlError(name, "doctype")
+            raise UnsafeXmlError(self.name, "doctype")
+        self.root = root
+
+
+def _first_tag(stream: IO[bytes]) -> str | None:
+    """The Clark name of the first element read from ``stream`` (its root), or None if it has none.
+
+    Raises:
+        etree.XMLSyntaxError: The start of the document is not well-formed.
+    """
+    for _event, element in etree.iterparse(stream, events=("start",), **_SAFE_OPTIONS):
+        return str(element.tag)
+    return None
 
 
 _ID_XPATH = etree.XPath(" | ".join(f"descendant-or-self::*/@{a}" for a in ("id", "xmlID", "ID", "xml:id")))
