@@ -7,20 +7,20 @@ files were sent; the EAD, the representation METS files and the sidecar must all
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kho.core.text import N_
 from kho.packages._read import EadFacts, MetsFacts
+from kho.packages._sidecar import Sidecar
 from kho.packages.report import TransferReport
 
 __all__ = ["check_counts", "check_cross_references", "check_identity", "sidecar_records"]
 
 
-def sidecar_records(sidecar: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The sidecar's records as dicts (anything malformed is dropped; the value checks report it)."""
-    records = sidecar.get("records") if sidecar else None
-    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+def sidecar_records(sidecar: Sidecar | None) -> Sequence[dict[str, Any]]:
+    """The sidecar's records (JSON objects only), parsed one at a time as they are iterated."""
+    return sidecar.records if sidecar is not None else ()
 
 
 def documents_of(record: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -92,13 +92,13 @@ def _count(report: TransferReport, what: str, expected: Any, found: Mapping[str,
 
 
 def check_counts(
-    report: TransferReport, inventory: Mapping[str, Any] | None, sidecar: Mapping[str, Any] | None, mets: MetsFacts,
+    report: TransferReport, inventory: Mapping[str, Any] | None, sidecar: Mapping[str, int], mets: MetsFacts,
     ead: EadFacts,
 ) -> None:  # fmt: skip
-    """Records, documents, files and bytes: inventory against EAD, METS and the sidecar."""
-    records = sidecar_records(sidecar)
-    docs = [d for r in records for d in documents_of(r)]
-    objects = [o for d in docs for o in objects_of(d)]
+    """Records, documents, files and bytes: inventory against EAD, METS and the sidecar.
+
+    ``sidecar`` holds the sidecar's counts, as :func:`check_cross_references` returns them.
+    """
     report.counts = {
         "records": len(ead.records),
         "documents": ead.documents,
@@ -111,10 +111,10 @@ def check_counts(
     counts = counts if isinstance(counts, dict) else {}
     ead_src = "metadata/descriptive/EAD.xml"
     sidecar_src = "documentation/kho-transfer.json"
-    _count(report, "records", counts.get("records"), {ead_src: len(ead.records), sidecar_src: len(records)})
-    _count(report, "documents", counts.get("documents"), {ead_src: ead.documents, sidecar_src: len(docs)})
+    _count(report, "records", counts.get("records"), {ead_src: len(ead.records), sidecar_src: sidecar["records"]})
+    _count(report, "documents", counts.get("documents"), {ead_src: ead.documents, sidecar_src: sidecar["documents"]})
     dao_total = sum(len(paths) for paths in ead.daos.values())
-    found_files = {"representations/*/METS.xml": len(mets.files), sidecar_src: len(objects), ead_src: dao_total}
+    found_files = {"representations/*/METS.xml": len(mets.files), sidecar_src: sidecar["files"], ead_src: dao_total}
     _count(report, "files", counts.get("files"), found_files)
     _count(report, "bytes", counts.get("bytes"), {"representations/*/METS.xml": report.counts["bytes"]})
     _per_record_counts(report, inventory, ead)
@@ -153,30 +153,40 @@ def _same_set(report: TransferReport, what: str, sets: Mapping[str, set[str]]) -
             )
 
 
-def check_cross_references(report: TransferReport, sidecar: Mapping[str, Any] | None, mets: MetsFacts,
-                           ead: EadFacts) -> None:  # fmt: skip
-    """Sidecar records, documents and files against the EAD and the METS checksums and sizes."""
+def check_cross_references(report: TransferReport, sidecar: Sidecar | None, mets: MetsFacts,
+                           ead: EadFacts) -> dict[str, int]:  # fmt: skip
+    """Sidecar records, documents and files against the EAD and the METS checksums and sizes.
+
+    One pass over the records; returns the sidecar's counts of records, documents and files (for
+    :func:`check_counts`).
+    """
+    counts = {"records": 0, "documents": 0, "files": 0}
     if sidecar is None:
-        return
-    records = sidecar_records(sidecar)
-    _same_set(report, "records", {"kho-transfer.json": {str(r.get("file_code")) for r in records},
-                                  "EAD.xml": set(ead.records)})  # fmt: skip
+        return counts
+    codes: set[str] = set()
     seen_paths: set[str] = set()
-    for record in records:
+    for record in sidecar_records(sidecar):
+        codes.add(str(record.get("file_code")))
         docs = documents_of(record)
+        counts["records"] += 1
+        counts["documents"] += len(docs)
         in_ead = ead.records.get(str(record.get("file_code")))
         if in_ead is not None:
             _same_set(report, "documents", {"kho-transfer.json": {str(d.get("doc_id")) for d in docs},
                                             "EAD.xml": set(in_ead)})  # fmt: skip
         for doc in docs:
-            paths = {str(o.get("path")) for o in objects_of(doc)}
+            objects = objects_of(doc)
+            counts["files"] += len(objects)
+            paths = {str(o.get("path")) for o in objects}
             seen_paths |= paths
             daos = ead.daos.get(str(doc.get("doc_id")))
             if daos is not None:
                 _same_set(report, "files", {"kho-transfer.json": paths, "EAD.xml": daos})
-            for obj in objects_of(doc):
+            for obj in objects:
                 _check_object(report, obj, mets)
+    _same_set(report, "records", {"kho-transfer.json": codes, "EAD.xml": set(ead.records)})
     _same_set(report, "files", {"kho-transfer.json": seen_paths, "METS.xml": set(mets.files)})
+    return counts
 
 
 def _check_object(report: TransferReport, obj: Mapping[str, Any], mets: MetsFacts) -> None:

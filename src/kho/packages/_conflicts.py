@@ -14,6 +14,7 @@ from django.db import models
 
 from kho.core.text import N_
 from kho.packages._checks import documents_of, objects_of, sidecar_records
+from kho.packages._sidecar import Sidecar
 from kho.packages.models import Direction, PackageTransfer
 from kho.packages.report import TransferReport
 from kho.records.choices import ObjectRole
@@ -57,8 +58,37 @@ def _check_fonds(report: TransferReport, sidecar: Mapping[str, Any]) -> None:
         )
 
 
-def check_conflicts(report: TransferReport, sidecar: Mapping[str, Any], package_id: str | None) -> None:
-    """Append a finding for every code, UUID or object the package would collide with."""
+class _Lookup:
+    """Values of one unique column to look up, queried a chunk at a time as they come (flat memory)."""
+
+    def __init__(self, model: type[models.Model], field: str, message: str) -> None:
+        self.model, self.field, self.message = model, field, message
+        self.waiting: set[str] = set()
+        self.taken: set[str] = set()
+
+    def add(self, value: Any) -> None:
+        if value:
+            self.waiting.add(str(value))
+            if len(self.waiting) >= _CHUNK:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.waiting:
+            self.taken |= _taken(self.model, self.field, self.waiting)
+            self.waiting = set()
+
+
+class _Sources(_Lookup):
+    """Digests already stored here as a document's original or master file."""
+
+    def flush(self) -> None:
+        if self.waiting:
+            self.taken |= _taken_sources(sorted(self.waiting))
+            self.waiting = set()
+
+
+def check_conflicts(report: TransferReport, sidecar: Sidecar, package_id: str | None) -> None:
+    """Append a finding for every code, UUID or object the package would collide with (one pass)."""
     previous = PackageTransfer.objects.filter(direction=Direction.IMPORT, package_id=package_id).first()
     if previous is not None:
         _conflict(
@@ -69,34 +99,38 @@ def check_conflicts(report: TransferReport, sidecar: Mapping[str, Any], package_
             date=previous.created.date().isoformat(),
         )
     _check_fonds(report, sidecar)
-    records = sidecar_records(sidecar)
-    docs = [d for r in records for d in documents_of(r)]
-    checks: list[tuple[type[models.Model], str, list[str], str]] = [
-        (Record, "file_code", [str(r.get("file_code")) for r in records], N_("Record %(path)s already exists here.")),
-        (Record, "uid", [str(r.get("uid", "")) for r in records], N_("A record with UUID %(path)s already exists.")),
-        (Document, "doc_id", [str(d.get("doc_id")) for d in docs], N_("Document %(path)s already exists here.")),
-        (Document, "doc_code", [str(d.get("doc_code")) for d in docs], N_("Document code %(path)s is already used.")),
-        (Document, "uid", [str(d.get("uid", "")) for d in docs], N_("A document with UUID %(path)s already exists.")),
+    records = [
+        _Lookup(Record, "file_code", N_("Record %(path)s already exists here.")),
+        _Lookup(Record, "uid", N_("A record with UUID %(path)s already exists.")),
     ]
-    for model, field, values, message in checks:
-        for value in sorted(_taken(model, field, values)):
-            _conflict(report, value, message)
-    sources = [
-        str(o.get("sha256"))
-        for d in docs
-        for o in objects_of(d)
-        if o.get("role") in (ObjectRole.ORIGINAL, ObjectRole.MASTER)
+    documents = [
+        _Lookup(Document, "doc_id", N_("Document %(path)s already exists here.")),
+        _Lookup(Document, "doc_code", N_("Document code %(path)s is already used.")),
+        _Lookup(Document, "uid", N_("A document with UUID %(path)s already exists.")),
     ]
-    used = _taken_sources(sources)
-    for digest in sorted(used):
-        _conflict(report, digest, N_("Object %(path)s is already the source file of another document here."))
+    sources = _Sources(
+        DigitalObject, "blob__digest", N_("Object %(path)s is already the source file of another document here.")
+    )
+    for record in sidecar_records(sidecar):
+        for lookup in records:
+            lookup.add(record.get(lookup.field))
+        for doc in documents_of(record):
+            for lookup in documents:
+                lookup.add(doc.get(lookup.field))
+            for obj in objects_of(doc):
+                if obj.get("role") in (ObjectRole.ORIGINAL, ObjectRole.MASTER):
+                    sources.add(obj.get("sha256"))
+    for lookup in [*records, *documents, sources]:
+        lookup.flush()
+        for value in sorted(lookup.taken):
+            _conflict(report, value, lookup.message)
 
 
 def _taken_sources(digests: Sequence[str]) -> set[str]:
     """Digests already stored here as a document's original or master file."""
     found: set[str] = set()
     roles = [ObjectRole.ORIGINAL, ObjectRole.MASTER]
-    for chunk in _chunks(sorted(set(digests))):
+    for chunk in _chunks(digests):
         rows = DigitalObject.objects.filter(blob__digest__in=chunk, role__in=roles).values_list(
             "blob__digest", flat=True
         )

@@ -17,11 +17,12 @@ from urllib.parse import unquote as unhref
 
 from lxml import etree
 
+from kho.packages._sidecar import Sidecar, SidecarError, read_sidecar
 from kho.packages.formats import PackageFormatError, safe_join
 from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted
 from kho.packages.layout import MAX_JSON_BYTES
 
-__all__ = ["EadFacts", "MetsFacts", "read_ead", "read_json", "read_mets"]
+__all__ = ["EadFacts", "MetsFacts", "read_ead", "read_json", "read_mets", "read_sidecar_file"]
 
 _EAD_PATH = "metadata/descriptive/EAD.xml"
 METS_NS = "http://www.loc.gov/METS/"
@@ -144,3 +145,24 @@ def read_json(root: Path, rel: str) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(data, dict):
         return None, "not a JSON object"
     return data, ""
+
+
+def read_sidecar_file(root: Path, rel: str) -> tuple[tuple[Sidecar, str] | None, str]:
+    """Index the package's sidecar lazily (see :mod:`kho.packages._sidecar`); return it with its digest.
+
+    Returns None and the reason when it cannot be used: missing, unsafe path, too large, unreadable, or
+    not a well-formed UTF-8 JSON object (the reason then says what is wrong and at which byte).
+    """
+    try:
+        path = safe_join(root, rel)
+        if path.is_symlink() or not path.is_file():
+            return None, "missing"
+        if path.stat().st_size > MAX_JSON_BYTES:
+            return None, "too large"
+        return read_sidecar(path), ""
+    except PackageFormatError:
+        return None, "unsafe path"
+    except SidecarError as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, type(exc).__name__

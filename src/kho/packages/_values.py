@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.db import models
 from kho.agencies.models import Agency, RelationKind
 from kho.core.text import N_
 from kho.packages._checks import documents_of, objects_of, sidecar_records
+from kho.packages._sidecar import Sidecar
 from kho.packages.formats import PackageFormatError
 from kho.packages.formats.safepath import split_relative
 from kho.packages.layout import row_values
@@ -66,8 +67,8 @@ def instance(model: type[models.Model], row: Mapping[str, Any], report: Transfer
     return obj if not problems else None
 
 
-def _duplicates(report: TransferReport, what: str, codes: Iterable[str]) -> None:
-    for code, count in Counter(codes).items():
+def _duplicates(report: TransferReport, what: str, codes: Counter[str]) -> None:
+    for code, count in codes.items():
         if count > 1:
             report.error(
                 "TRANSFER-MISMATCH", code, N_("%(what)s %(path)s appears %(count)d times."), what=what, count=count
@@ -127,8 +128,12 @@ def _is_date(value: Any) -> bool:
     return True
 
 
-def check_values(report: TransferReport, sidecar: Mapping[str, Any]) -> None:
-    """Every agency, the fonds, every record, document and object, custody and lineage rows."""
+def check_values(report: TransferReport, sidecar: Sidecar) -> bool:
+    """Every agency, the fonds, every record, document and object, custody and lineage rows.
+
+    The records are read in one pass. Returns whether a record or document is classified (its files must
+    be encrypted at rest, so the import needs the master key before it stores anything).
+    """
     agencies = _list(sidecar.get("agencies"))
     codes = {str(a.get("code")) for a in agencies if isinstance(a, dict)}
     for row in agencies:
@@ -145,15 +150,25 @@ def check_values(report: TransferReport, sidecar: Mapping[str, Any]) -> None:
     ):
         _value_error(report, "fonds", "a closed fonds needs its closing date (and an open one none)")
     _check_chain(report, sidecar, codes)
-    records = sidecar_records(sidecar)
-    docs = [(r, d) for r in records for d in documents_of(r)]
-    _duplicates(report, "record", (str(r.get("file_code")) for r in records))
-    _duplicates(report, "document", (str(d.get("doc_id")) for _r, d in docs))
-    _duplicates(report, "document code", (str(d.get("doc_code")) for _r, d in docs))
-    for record in records:
+    seen: dict[str, Counter[str]] = {"record": Counter(), "document": Counter(), "document code": Counter()}
+    classified = False
+    for record in sidecar_records(sidecar):
+        seen["record"][str(record.get("file_code"))] += 1
         instance(Record, record, report, f"record {record.get('file_code')}")
-    for _record, doc in docs:
-        where = f"document {doc.get('doc_id')}"
-        instance(Document, doc, report, where)
-        for obj in objects_of(doc):
-            _check_object(report, obj, where)
+        classified = classified or _is_classified(record)
+        for doc in documents_of(record):
+            seen["document"][str(doc.get("doc_id"))] += 1
+            seen["document code"][str(doc.get("doc_code"))] += 1
+            where = f"document {doc.get('doc_id')}"
+            instance(Document, doc, report, where)
+            classified = classified or _is_classified(doc)
+            for obj in objects_of(doc):
+                _check_object(report, obj, where)
+    for what, counter in seen.items():
+        _duplicates(report, what, counter)
+    return classified
+
+
+def _is_classified(row: Mapping[str, Any]) -> bool:
+    level = row.get("secrecy_level")
+    return isinstance(level, int) and level > 0

@@ -1,8 +1,8 @@
 """Write a verified package into the receiving archive: blobs first, then every row in the caller's transaction.
 
-:class:`PendingStore` streams each file of the package into the object store on a thread pool while the
-caller writes the rows that refer to no object (records, documents); it waits for every object before the
-first Blob row, and before the commit (style rule 7). The other functions must run inside one
+:class:`PendingStore` streams each file of the package into the object store on a few threads while the
+caller writes the rows that refer to no object (records, documents); it waits for every object (and makes
+them durable) before the first Blob row, and before the commit (style rule 7). The other functions must run inside one
 ``transaction.atomic()``, so a failure leaves no row, only objects that ``kho storage sweep`` removes.
 
 Objects are copied, never hard-linked to the received files: a link would share the inode with a folder
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,12 +24,13 @@ from typing import Any
 from kho.agencies.models import Agency, AgencyRelation
 from kho.handover.models import Custody
 from kho.packages._checks import documents_of, objects_of, sidecar_records
+from kho.packages._sidecar import Sidecar
 from kho.packages._tags import list_tag_files
 from kho.packages.formats import safe_join
 from kho.packages.layout import row_values
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.search.signals import schedule_index
-from kho.storage.cas import PutResult
+from kho.storage.cas import PutResult, SyncBatch
 from kho.storage.models import Blob
 from kho.storage.store import get_store
 
@@ -46,83 +47,139 @@ __all__ = [
 ]
 
 _BATCH = 1000
-#: Threads writing objects into the store during an import (the store fsyncs every object).
+#: Threads writing objects into the store during an import (hashing and writing release the GIL).
 STORE_THREADS = 8
+
+_Job = tuple[str, Path, "str | None"]  # package path, file, expected digest (content files only)
 
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What :func:`store_files` put into the object store: content objects and package files, by path."""
+    """What :class:`PendingStore` put into the object store.
+
+    Attributes:
+        content: Each content object by digest (a file sent twice is stored once).
+        bytes: The size of every content file, summed per file of the package.
+        package_files: Every other package file (METS, EAD, PREMIS, schemas, tag files) by path.
+    """
 
     content: dict[str, PutResult]
+    bytes: int
     package_files: dict[str, PutResult]
 
 
-def _payload_files(package_dir: Path) -> list[str]:
-    """Every regular file of the package folder (relative to it), sorted."""
-    found = []
+def _payload_files(package_dir: Path) -> Iterator[str]:
+    """Every regular file of the package folder (relative to it)."""
     for dirpath, _dirs, names in os.walk(package_dir):
         for name in names:
-            found.append(Path(dirpath, name).relative_to(package_dir).as_posix())
-    return sorted(found)
+            yield Path(dirpath, name).relative_to(package_dir).as_posix()
 
 
-def _put(path: Path, expected: str | None) -> PutResult:
-    """Stream one file into the object store (checked against ``expected`` when given)."""
-    with path.open("rb") as stream:
-        return get_store().put_stream(stream, expected_digest=expected)
+def _jobs(bag: Path, package_dir: Path, sidecar: Sidecar) -> Iterator[_Job]:
+    """Every file to store, content files first (read from the sidecar a record at a time)."""
+    dirs: set[str] = set()
+    content: set[str] = set()
+    for record in sidecar_records(sidecar):
+        for doc in documents_of(record):
+            for obj in objects_of(doc):
+                content.add(obj["path"])
+                yield obj["path"], safe_join(package_dir, obj["path"], dirs), obj["sha256"]
+    prefix = f"data/{package_dir.name}/"
+    for rel in _payload_files(package_dir):
+        if rel not in content:
+            yield prefix + rel, safe_join(package_dir, rel, dirs), None
+    for rel in list_tag_files(bag):
+        yield rel, safe_join(bag, rel, dirs), None
 
 
 class PendingStore:
-    """Every file of a verified package being streamed into the object store on a thread pool.
+    """Every file of a verified package being streamed into the object store by a few threads.
 
     Content files are checked against their SHA-256 (``put_stream(expected_digest=...)``), every other
-    package file is stored as it is. The store fsyncs each object and its folder, so the files are
-    written by :data:`STORE_THREADS` threads (fsync and hashing release the GIL); each file is read once,
-    in 1 MiB blocks. The caller may write rows meanwhile but must call :meth:`result` before any row
+    package file is stored as it is; each file is read once, in 1 MiB blocks. The threads take the files
+    one at a time from a generator over the sidecar, so memory holds one result per object, not the
+    sidecar or a queue of every file. The objects are written without one fsync each (a
+    :class:`~kho.storage.cas.SyncBatch`): :meth:`result` waits for every write and then makes them all
+    durable at once. The caller may write rows meanwhile but must call :meth:`result` before any row
     refers to a stored object and before it commits (style rule 7); leaving the ``with`` block waits for
-    every write, so a failure leaves only finished objects for ``kho storage sweep``.
+    the threads, so a failure leaves only finished objects for ``kho storage sweep``.
     """
 
-    def __init__(self, bag: Path, package_dir: Path, sidecar: Mapping[str, Any]) -> None:
-        jobs: dict[str, tuple[Path, str | None]] = {}
-        dirs: set[str] = set()
-        for doc in (d for r in sidecar_records(sidecar) for d in documents_of(r)):
-            for obj in objects_of(doc):
-                jobs[obj["path"]] = (safe_join(package_dir, obj["path"], dirs), obj["sha256"])
-        self._content = set(jobs)
-        prefix = f"data/{package_dir.name}/"
-        for rel in _payload_files(package_dir):
-            if rel not in self._content:
-                jobs[prefix + rel] = (safe_join(package_dir, rel, dirs), None)
-        for rel in list_tag_files(bag):
-            jobs[rel] = (safe_join(bag, rel, dirs), None)
-        self._pool = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="kho-import")
-        self._futures = {rel: self._pool.submit(_put, *job) for rel, job in jobs.items()}
+    def __init__(self, bag: Path, package_dir: Path, sidecar: Sidecar) -> None:
+        self._jobs = _jobs(bag, package_dir, sidecar)
+        self._lock = threading.Lock()
+        self._batch = SyncBatch()
+        self._content: dict[str, PutResult] = {}
+        self._package_files: dict[str, PutResult] = {}
+        self._bytes = 0
+        self._error: BaseException | None = None
         self._stored: Stored | None = None
+        self._threads = [
+            threading.Thread(target=self._work, name=f"kho-import-{n}", daemon=True) for n in range(STORE_THREADS)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _next(self) -> _Job | None:
+        with self._lock:
+            if self._error is not None:
+                return None
+            try:
+                return next(self._jobs, None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+                self._error = exc
+                return None
+
+    def _work(self) -> None:
+        store = get_store()
+        while (job := self._next()) is not None:
+            rel, path, expected = job
+            try:
+                with path.open("rb") as stream:
+                    put = store.put_stream(stream, expected_digest=expected, batch=self._batch)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+                with self._lock:
+                    self._error = self._error or exc
+                return
+            with self._lock:
+                if expected is None:
+                    self._package_files[rel] = put
+                else:
+                    self._content[put.digest] = put
+                    self._bytes += put.size
 
     def result(self) -> Stored:
-        """Wait for every object; return what was stored.
+        """Wait for every object and make them durable; return what was stored.
 
         Raises:
             StoreError: A content file no longer hashes to its digest (changed since verification).
         """
         if self._stored is None:
-            results = {rel: future.result() for rel, future in self._futures.items()}
-            self._stored = Stored(
-                {rel: put for rel, put in results.items() if rel in self._content},
-                {rel: put for rel, put in results.items() if rel not in self._content},
-            )
+            self._join()
+            if self._error is not None:
+                raise self._error
+            self._batch.sync()
+            self._stored = Stored(self._content, self._bytes, self._package_files)
         return self._stored
+
+    def _join(self) -> None:
+        for thread in self._threads:
+            thread.join()
 
     def __enter__(self) -> PendingStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._pool.shutdown(wait=True)
+        with self._lock:
+            self._error = self._error or _Stopped()
+        self._join()
 
 
-def store_files(bag: Path, package_dir: Path, sidecar: Mapping[str, Any]) -> Stored:
+class _Stopped(Exception):  # noqa: N818 - private control flow: the import ended, the threads stop
+    """The import left the ``with`` block: the store threads take no further file."""
+
+
+def store_files(bag: Path, package_dir: Path, sidecar: Sidecar) -> Stored:
     """Stream every content file (checked against its SHA-256) and every other package file into the store.
 
     Raises:
@@ -132,18 +189,20 @@ def store_files(bag: Path, package_dir: Path, sidecar: Mapping[str, Any]) -> Sto
         return pending.result()
 
 
-def ensure_blobs(results: Iterable[PutResult]) -> dict[str, Blob]:
-    """Blob rows for every stored object (existing rows reused), by digest."""
+def ensure_blobs(results: Iterable[PutResult]) -> dict[str, int]:
+    """Blob rows for every stored object (existing rows reused); their keys by digest.
+
+    Only the keys are kept (no model instance per object), a batch at a time.
+    """
     by_digest = {r.digest: r for r in results}
     digests = sorted(by_digest)
-    blobs: dict[str, Blob] = {}
+    keys: dict[str, int] = {}
     for start in range(0, len(digests), _BATCH):
         chunk = digests[start : start + _BATCH]
-        blobs.update({b.digest: b for b in Blob.objects.filter(digest__in=chunk)})
-    new = [Blob(digest=d, size=by_digest[d].size, storage_key=by_digest[d].key) for d in digests if d not in blobs]
-    for blob in Blob.objects.bulk_create(new, batch_size=_BATCH):
-        blobs[blob.digest] = blob
-    return blobs
+        keys.update(Blob.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+        new = [Blob(digest=d, size=by_digest[d].size, storage_key=by_digest[d].key) for d in chunk if d not in keys]
+        keys.update((blob.digest, blob.pk) for blob in Blob.objects.bulk_create(new))
+    return keys
 
 
 def ensure_agencies(sidecar: Mapping[str, Any]) -> dict[str, Agency]:
@@ -200,7 +259,7 @@ def ensure_fonds(sidecar: Mapping[str, Any], agencies: Mapping[str, Agency]) -> 
 
 
 def import_custody(
-    fonds: Fonds, sidecar: Mapping[str, Any], agencies: Mapping[str, Agency], received_on: dt.date, basis: str
+    fonds: Fonds, sidecar: Sidecar, agencies: Mapping[str, Agency], received_on: dt.date, basis: str
 ) -> list[Custody]:
     """Copy the sender's custody chain, then make sure the receiver holds the fonds from ``received_on``.
 
@@ -227,46 +286,67 @@ def import_custody(
     return Custody.objects.bulk_create(links)
 
 
-def import_records(
-    fonds: Fonds, sidecar: Mapping[str, Any], blobs: Callable[[], Mapping[str, Blob]]
-) -> tuple[int, int, int]:
+def import_records(fonds: Fonds, sidecar: Sidecar, blobs: Callable[[], Mapping[str, int]]) -> tuple[int, int, int]:
     """Create every record, document and digital object of the package; return the three counts.
 
-    ``blobs`` is called after the records and documents are inserted and before the digital objects: it
-    may wait for the object store (see :class:`PendingStore`), so the rows are written meanwhile.
+    The sidecar is read once, a record at a time: records and documents are inserted a batch at a time and
+    only their keys kept (a document row has some 75 fields), with a short tuple per digital object.
+    ``blobs`` (Blob keys by digest) is called after the documents and before the digital objects: it may
+    wait for the object store (see :class:`PendingStore`), so the rows are written meanwhile.
     """
-    rows = sidecar_records(sidecar)
-    records = Record.objects.bulk_create(
-        [Record(fonds=fonds, **row_values(Record, {k: v for k, v in r.items() if k != "documents"})[0]) for r in rows],
-        batch_size=_BATCH,
-    )
-    # Documents are inserted a batch at a time and only their keys kept: memory holds no model instance
-    # per document of the package (a document row has some 75 fields).
-    doc_ids: list[int] = []
-    object_rows: list[tuple[int, dict[str, Any]]] = []
-    batch: list[Document] = []
-    for record, row in zip(records, rows, strict=True):
-        for doc in documents_of(row):
-            values = row_values(Document, {k: v for k, v in doc.items() if k != "objects"})[0]
-            batch.append(Document(record=record, **values))
-            object_rows.extend((len(doc_ids) + len(batch) - 1, obj) for obj in objects_of(doc))
-            if len(batch) == _BATCH:
-                doc_ids.extend(d.pk for d in Document.objects.bulk_create(batch))
-                batch = []
-    doc_ids.extend(d.pk for d in Document.objects.bulk_create(batch))
+    rows = _Rows(fonds)
+    for row in sidecar_records(sidecar):
+        rows.add_record(row)
+    rows.flush()
     by_digest = blobs()
-    for start in range(0, len(object_rows), _BATCH):
+    for start in range(0, len(rows.objects), _BATCH):
         DigitalObject.objects.bulk_create(
             [
                 DigitalObject(
-                    document_id=doc_ids[index],
-                    blob=by_digest[obj["sha256"]],
-                    role=obj["role"],
-                    media_type=obj["media_type"],
-                    filename=obj["filename"],
+                    document_id=rows.doc_ids[index],
+                    blob_id=by_digest[digest],
+                    role=role,
+                    media_type=media_type,
+                    filename=filename,
                 )
-                for index, obj in object_rows[start : start + _BATCH]
+                for index, digest, role, media_type, filename in rows.objects[start : start + _BATCH]
             ]
         )
-    schedule_index(doc_ids)  # bulk_create sends no signals; indexed after the commit
-    return len(records), len(doc_ids), len(object_rows)
+    schedule_index(rows.doc_ids)  # bulk_create sends no signals; indexed after the commit
+    return rows.records, len(rows.doc_ids), len(rows.objects)
+
+
+class _Rows:
+    """Records and documents waiting to be inserted (at most a batch), the keys of those inserted."""
+
+    def __init__(self, fonds: Fonds) -> None:
+        self.fonds = fonds
+        self.records = 0
+        self.doc_ids: list[int] = []
+        #: (document index, digest, role, media type, file name) of every digital object.
+        self.objects: list[tuple[int, str, str, str, str]] = []
+        self._records: list[Record] = []
+        self._documents: list[Document] = []
+
+    def add_record(self, row: Mapping[str, Any]) -> None:
+        record = Record(fonds=self.fonds, **row_values(Record, {k: v for k, v in row.items() if k != "documents"})[0])
+        self._records.append(record)
+        self.records += 1
+        for doc in documents_of(row):
+            values = row_values(Document, {k: v for k, v in doc.items() if k != "objects"})[0]
+            index = len(self.doc_ids) + len(self._documents)
+            self._documents.append(Document(record=record, **values))
+            self.objects.extend(
+                (index, o["sha256"], o["role"], o["media_type"], o["filename"]) for o in objects_of(doc)
+            )
+            if len(self._documents) == _BATCH:
+                self.flush()
+        if len(self._records) == _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the waiting records (a document needs its record's key), then the waiting documents."""
+        Record.objects.bulk_create(self._records)
+        self._records = []
+        self.doc_ids.extend(d.pk for d in Document.objects.bulk_create(self._documents))
+        self._documents = []

@@ -3,8 +3,9 @@
 1. Already imported? The same OBJID with the same root hash is recognised at once and nothing changes.
 2. Verify everything (:func:`~kho.packages.verify.verify_transfer`) and check for conflicts with what this
    archive holds. Any error rejects the package with every finding listed; nothing has been written.
-3. Stream every file into the object store (content checked against its SHA-256) on a thread pool while
-   step 4 starts; every object is stored before its Blob row is written and before the commit.
+3. Stream every file into the object store (content checked against its SHA-256) on a few threads while
+   step 4 starts; every object is stored, and made durable in one sync for the whole package, before its
+   Blob row is written and before the commit.
 4. In one transaction: agencies (the sender as sent, e.g. ended), lineage edges, the fonds (closed as
    sent), its custody chain, records, documents, blobs, digital objects, the ``PackageTransfer`` row, the
    receipt files and the events (an ``accession`` per package and per document, a ``transfer`` of the
@@ -12,12 +13,12 @@
 
 Verification reads every file once (the E-ARK checksums reuse the digests the BagIt check computed, PREMIS
 and EAD are validated as streams); storing reads it a second time, after verification, because a rejected
-package must leave nothing in the store.
+package must leave nothing in the store. The sidecar is read a record at a time from a private copy of the
+verified bytes (:mod:`kho.packages._sidecar`), so memory stays flat as the package grows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from kho.audit import log
 from kho.audit.vocabulary import EventType
 from kho.core.exceptions import ConflictError
 from kho.packages import _write as writes
+from kho.packages._checks import documents_of, sidecar_records
 from kho.packages._conflicts import check_conflicts
 from kho.packages.exceptions import (
     PackageConflictError,
@@ -131,6 +133,8 @@ class ImportPackageAction:
         if inspection.sidecar is not None and report.is_valid:
             check_conflicts(report, inspection.sidecar, report.package_id)
         package = report.package_id or self.path.name
+        if not report.is_valid and inspection.sidecar is not None:
+            inspection.sidecar.close()
         if report.only_conflicts:
             raise PackageConflictError(report.findings, package=package)
         if not report.is_valid:
@@ -142,8 +146,16 @@ class ImportPackageAction:
         if self.path.is_dir() and (previous := self.already_imported()) is not None:
             return _previous_result(previous)
         inspection = self.check()
+        try:
+            return self._import(inspection)
+        finally:
+            if inspection.sidecar is not None:
+                inspection.sidecar.close()
+
+    def _import(self, inspection: Inspection) -> ImportResult:
+        """Store the files and write every row of a package that passed :meth:`check`."""
         assert inspection.package_dir is not None and inspection.sidecar is not None  # noqa: S101 - check()
-        if _has_classified(inspection.sidecar):
+        if inspection.classified:
             require_key()  # refused before any object is stored: classified files are never kept in plain
         written: list[Path] = []
         # The files stream into the store while the rows are written; every object is stored before a
@@ -175,7 +187,7 @@ class ImportPackageAction:
             basis = f"Gói chuyển giao {report.package_id}, mã băm gốc {report.root_hash}"
             writes.import_custody(fonds, sidecar, agencies, now.date(), basis)
 
-        def blobs() -> dict[str, Any]:
+        def blobs() -> dict[str, int]:
             stored = pending.result()
             return writes.ensure_blobs([*stored.content.values(), *stored.package_files.values()])
 
@@ -191,7 +203,7 @@ class ImportPackageAction:
             records=records,
             documents=documents,
             files=files,
-            bytes=sum(r.size for r in stored.content.values()),
+            bytes=stored.bytes,
             received_at=now.isoformat(timespec="seconds"),
             warnings=[f"[{f.code}] {f.render()}" for f in report.findings],
         )
@@ -240,26 +252,17 @@ class ImportPackageAction:
             log.NewEvent(EventType.TRANSFER, agent=self.agent, object_type="fonds", object_id=result.fonds,
                          detail=f"custody from {result.sender} to {result.receiver or 'this archive'}", data=data),
         ]  # fmt: skip
-        for record in inspection.sidecar.get("records", []) if inspection.sidecar else []:
+        for record in sidecar_records(inspection.sidecar):  # read once more, a record at a time (flat memory)
             events.extend(
                 log.NewEvent(EventType.ACCESSION, agent=self.agent, object_type="document", object_id=doc["doc_code"],
                              detail=f"received in package {result.package_id}",
                              data={"package_id": result.package_id, "record": record["file_code"]})
-                for doc in record.get("documents", [])
+                for doc in documents_of(record)
             )  # fmt: skip
             if len(events) >= _EVENT_BATCH:  # one chain, appended a batch at a time (flat memory)
                 log.append_many(events)
                 events = []
         log.append_many(events)
-
-
-def _has_classified(sidecar: Mapping[str, Any]) -> bool:
-    """Whether a record or document of the package is classified (its files must be encrypted at rest)."""
-    for record in sidecar.get("records") or []:
-        levels = [record.get("secrecy_level")] + [d.get("secrecy_level") for d in record.get("documents") or []]
-        if any(isinstance(level, int) and level > 0 for level in levels):
-            return True
-    return False
 
 
 def _remove(paths: list[Path]) -> None:

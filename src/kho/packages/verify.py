@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kho.core.text import N_
 from kho.packages import _checks, _read, _values
+from kho.packages._sidecar import Sidecar
 from kho.packages._tags import list_tag_files, tag_manifest_paths
 from kho.packages.formats import BagValidationError, root_hash, validate_bag
 from kho.packages.formats.eark import validate_package
@@ -41,14 +43,17 @@ class Inspection:
     Attributes:
         report: Every finding and the package's facts.
         package_dir: ``data/<OBJID>`` when the layout is right.
-        sidecar: ``documentation/kho-transfer.json`` when readable.
+        sidecar: ``documentation/kho-transfer.json`` when readable: a private copy of the verified bytes,
+            its records read one at a time (see :mod:`kho.packages._sidecar`).
         inventory: ``handover/inventory.json`` when readable.
+        classified: Whether a record or document is classified (its files are sealed on import).
     """
 
     report: TransferReport
     package_dir: Path | None = None
-    sidecar: dict[str, Any] | None = None
+    sidecar: Sidecar | None = None
     inventory: dict[str, Any] | None = None
+    classified: bool = False
 
 
 def _root_hash(bag: Path) -> str | None:
@@ -117,6 +122,25 @@ def _load(root: Path | None, rel: str, report: TransferReport, shown: str) -> di
     return data
 
 
+def _load_sidecar(
+    package_dir: Path | None, report: TransferReport, digests: Mapping[str, Mapping[str, str]]
+) -> Sidecar | None:
+    """The sidecar, read from a private copy whose digest must be the one the BagIt check computed."""
+    if package_dir is None:
+        return None
+    rel = f"documentation/{SIDECAR_PATH}"
+    sidecar, reason = _read.read_sidecar_file(package_dir, rel)
+    if sidecar is None:
+        report.error("TRANSFER-JSON", rel, N_("%(path)s cannot be used (%(reason)s)."), reason=reason)
+        return None
+    verified = digests.get(f"data/{package_dir.name}/{rel}", {}).get("sha256")
+    if verified is not None and f"sha256:{verified}" != sidecar[1]:
+        sidecar[0].close()
+        report.error("TRANSFER-JSON", rel, N_("%(path)s changed while the package was being verified; refused."))
+        return None
+    return sidecar[0]
+
+
 def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
     """Run every check on the bag at ``bag`` and return the findings (never raises for package content).
 
@@ -139,15 +163,14 @@ def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
         report.findings.extend(package_report.findings)
         report.package_id = package_report.package_id
     inventory = _load(bag, INVENTORY_PATH, report, INVENTORY_PATH)
-    sidecar = _load(package_dir, f"documentation/{SIDECAR_PATH}", report, f"documentation/{SIDECAR_PATH}")
+    sidecar = _load_sidecar(package_dir, report, bag_report.digests)
     mets = _read.read_mets(package_dir) if package_dir else _read.MetsFacts(readable=False)
     ead = _read.read_ead(package_dir) if package_dir else _read.EadFacts(readable=False)
     folder = package_dir.name if package_dir else None
     _checks.check_identity(report, folder=folder, bag_info=bag_report.info, inventory=inventory, sidecar=sidecar)
-    _checks.check_counts(report, inventory, sidecar, mets, ead)
-    _checks.check_cross_references(report, sidecar, mets, ead)
-    if sidecar is not None:
-        _values.check_values(report, sidecar)
+    counts = _checks.check_cross_references(report, sidecar, mets, ead)
+    _checks.check_counts(report, inventory, counts, mets, ead)
+    classified = _values.check_values(report, sidecar) if sidecar is not None else False
     if package_dir is not None and sidecar is not None:
         check_package_copies(report, package_dir, sidecar)  # signatures and PDF/A of the digitized copies
-    return Inspection(report, package_dir, sidecar, inventory)
+    return Inspection(report, package_dir, sidecar, inventory, classified)

@@ -16,7 +16,7 @@ Unsigned PDFs that are not access copies cost one ``/ByteRange`` scan (memory-ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from asn1crypto import x509
 
 from kho.core.text import N_
 from kho.packages._checks import documents_of, objects_of, sidecar_records
+from kho.packages._sidecar import Sidecar
 from kho.packages.formats.exceptions import UnsafePathError
 from kho.packages.formats.safepath import safe_join
 from kho.packages.report import TransferReport
@@ -33,14 +34,16 @@ from kho.signing.service import trust_roots
 __all__ = ["check_package_copies"]
 
 
-def _pdf_objects(sidecar: Mapping[str, Any]) -> list[dict[str, Any]]:
-    objects = [o for r in sidecar_records(sidecar) for d in documents_of(r) for o in objects_of(d)]
-    return [
-        o for o in objects if o.get("media_type") == "application/pdf" or str(o.get("path")).lower().endswith(".pdf")
-    ]
+def _pdf_objects(sidecar: Sidecar) -> Iterator[dict[str, Any]]:
+    """The PDF objects of the sidecar, read a record at a time (the sidecar is never whole in memory)."""
+    for record in sidecar_records(sidecar):
+        for doc in documents_of(record):
+            for obj in objects_of(doc):
+                if obj.get("media_type") == "application/pdf" or str(obj.get("path")).lower().endswith(".pdf"):
+                    yield obj
 
 
-def check_package_copies(report: TransferReport, package_dir: Path, sidecar: Mapping[str, Any]) -> None:
+def check_package_copies(report: TransferReport, package_dir: Path, sidecar: Sidecar) -> None:
     """Add a finding for every broken or untrusted signature and every non-conforming access copy."""
     roots: list[x509.Certificate] | None = None
     dirs: set[str] = set()

@@ -22,7 +22,7 @@ from kho.storage.cas.digest import (
     parse_digest,
 )
 from kho.storage.cas.errors import ObjectMissingError, StoreError
-from kho.storage.cas.filestore import EncryptedPut, FileStore, PutResult
+from kho.storage.cas.filestore import EncryptedPut, FileStore, PutResult, SyncBatch
 from kho.storage.cas.layout import encrypted_key_for, key_for
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "ObjectMissingError",
     "PutResult",
     "StoreError",
+    "SyncBatch",
     "encrypt_stream",
     "encrypted_key_for",
     "format_digest",
