@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote as unhref
@@ -22,7 +23,7 @@ from kho.packages.formats import PackageFormatError, safe_join
 from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted
 from kho.packages.layout import MAX_JSON_BYTES
 
-__all__ = ["EadFacts", "MetsFacts", "read_ead", "read_json", "read_mets", "read_sidecar_file"]
+__all__ = ["EadFacts", "FactsCollector", "MetsFacts", "read_ead", "read_json", "read_mets", "read_sidecar_file"]
 
 _EAD_PATH = "metadata/descriptive/EAD.xml"
 METS_NS = "http://www.loc.gov/METS/"
@@ -66,22 +67,29 @@ class _Unreadable(Exception):  # noqa: N818 - private control flow, never leaves
     """A package XML file could not be read to the end."""
 
 
+def _representations(package: Path) -> list[str]:
+    reps = package / "representations"
+    return sorted(p.name for p in reps.iterdir() if p.is_dir() and not p.is_symlink()) if reps.is_dir() else []
+
+
 def read_mets(package: Path) -> MetsFacts:
     """Collect every ``mets:file`` of every ``representations/<name>/METS.xml``.
 
     Streamed a ``mets:file`` at a time, so memory stays flat.
     """
     facts = MetsFacts()
-    reps = package / "representations"
-    names = sorted(p.name for p in reps.iterdir() if p.is_dir() and not p.is_symlink()) if reps.is_dir() else []
-    for name in names:
+    for name in _representations(package):
         try:
             for outer in _stream(package, f"representations/{name}/METS.xml", _METS_FILE):
-                for node in outer.iter(_METS_FILE):  # a mets:file may hold mets:file
-                    _mets_file(facts, name, node)
+                _mets_files(facts, name, outer)
         except _Unreadable:
             facts.readable = False
     return facts
+
+
+def _mets_files(facts: MetsFacts, representation: str, outer: etree._Element) -> None:
+    for node in outer.iter(_METS_FILE):  # a mets:file may hold mets:file
+        _mets_file(facts, representation, node)
 
 
 def _mets_file(facts: MetsFacts, representation: str, node: etree._Element) -> None:
@@ -107,12 +115,16 @@ def read_ead(package: Path) -> EadFacts:
     facts = EadFacts()
     try:
         for element in _stream(package, _EAD_PATH, _EAD_C):
-            for record in element.iter(_EAD_C):
-                if record.get("level") == "file":
-                    _ead_record(facts, record)
+            _ead_records(facts, element)
     except _Unreadable:
         facts.readable = False
     return facts
+
+
+def _ead_records(facts: EadFacts, element: etree._Element) -> None:
+    for record in element.iter(_EAD_C):
+        if record.get("level") == "file":
+            _ead_record(facts, record)
 
 
 def _ead_record(facts: EadFacts, record: etree._Element) -> None:
@@ -126,6 +138,35 @@ def _ead_record(facts: EadFacts, record: etree._Element) -> None:
         facts.documents += 1
         hrefs = (dao.get(f"{{{XLINK_NS}}}href") or "" for dao in doc.iterfind(f"{{{EAD_NS}}}did/{{{EAD_NS}}}dao"))
         facts.daos[doc_id] = {posixpath.normpath(posixpath.join(base, unhref(h))) for h in hrefs if h}
+
+
+class FactsCollector:
+    """METS and EAD facts gathered while the E-ARK validator streams those files, so each is parsed once.
+
+    :meth:`observers` is passed to ``validate_package``; :meth:`facts` then keeps what was observed of
+    every file the validator saw whole (``report.observed``) and reads any other file itself (the
+    validator may have seen only part of it, or parsed it as a tree).
+    """
+
+    def __init__(self, package: Path) -> None:
+        self.package = package
+        self.names = _representations(package)
+        self.mets = MetsFacts()
+        self.ead = EadFacts()
+
+    def observers(self) -> dict[str, Callable[[etree._Element], None]]:
+        """Callbacks by package path, for ``validate_package(observers=...)``."""
+        found: dict[str, Callable[[etree._Element], None]] = {_EAD_PATH: partial(_ead_records, self.ead)}
+        for name in self.names:
+            found[f"representations/{name}/METS.xml"] = partial(_mets_files, self.mets, name)
+        return found
+
+    def facts(self, observed: Collection[str]) -> tuple[MetsFacts, EadFacts]:
+        """The METS and EAD facts: observed where the whole file was seen, else read again."""
+        mets_paths = [f"representations/{name}/METS.xml" for name in self.names]
+        mets = self.mets if all(path in observed for path in mets_paths) else read_mets(self.package)
+        ead = self.ead if _EAD_PATH in observed else read_ead(self.package)
+        return mets, ead
 
 
 def read_json(root: Path, rel: str) -> tuple[dict[str, Any] | None, str]:

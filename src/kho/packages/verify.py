@@ -156,16 +156,19 @@ def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
     report.root_hash = _root_hash(bag)
     package_dir = _layout(bag, report)
     _check_tag_coverage(bag, report)
+    mets, ead = _read.MetsFacts(readable=False), _read.EadFacts(readable=False)
     if package_dir is not None:
         prefix = f"data/{package_dir.name}/"
         known = {rel[len(prefix) :]: d for rel, d in bag_report.digests.items() if rel.startswith(prefix)}
-        package_report = validate_package(package_dir, schema_dir, known_digests=known)  # reads no file twice
+        collector = _read.FactsCollector(package_dir)  # METS and EAD facts read while validated: parsed once
+        package_report = validate_package(
+            package_dir, schema_dir, known_digests=known, observers=collector.observers()
+        )  # reads no file twice
         report.findings.extend(package_report.findings)
         report.package_id = package_report.package_id
+        mets, ead = collector.facts(package_report.observed)
     inventory = _load(bag, INVENTORY_PATH, report, INVENTORY_PATH)
     sidecar = _load_sidecar(package_dir, report, bag_report.digests)
-    mets = _read.read_mets(package_dir) if package_dir else _read.MetsFacts(readable=False)
-    ead = _read.read_ead(package_dir) if package_dir else _read.EadFacts(readable=False)
     folder = package_dir.name if package_dir else None
     _checks.check_identity(report, folder=folder, bag_info=bag_report.info, inventory=inventory, sidecar=sidecar)
     counts = _checks.check_cross_references(report, sidecar, mets, ead)
