@@ -89,15 +89,16 @@ def _document(
     for obj in digital_objects:
         spec = _file_spec(record, doc, obj, taken)
         files.append(spec)
-        out.doc_paths[doc.doc_code].append(spec.path_in_package)
-        out.blob_paths[obj.blob.digest].append(spec.path_in_package)
+        path = spec.path_in_package  # one string shared by the event links and the sidecar row
+        out.doc_paths[doc.doc_code].append(path)
+        out.blob_paths[obj.blob.digest].append(path)
         out.files += 1
         out.bytes += obj.blob.size
         if not blob_present(obj.blob):
             out.missing.append(obj.blob.digest)
         objects.append(
             {
-                "path": spec.path_in_package,
+                "path": path,
                 "role": obj.role,
                 "media_type": obj.media_type,
                 "filename": obj.filename,
@@ -178,13 +179,16 @@ def collect_records(selected: QuerySet[Record]) -> tuple[list[Record], Collected
     records = list(selected.order_by("file_code"))
     by_pk = {record.pk: record for record in records}
     objects: dict[int, list[DigitalObject]] = defaultdict(list)
+    # Fields no spec or row reads are not loaded (each costs a datetime conversion per row on SQLite).
     qs = DigitalObject.objects.filter(document__record__in=selected).select_related("blob")
+    qs = qs.defer("uid", "updated_at", "blob__created_at", "blob__last_fixity_at", "blob__last_fixity_ok")
     for obj in qs.order_by("document_id", "role", "id").iterator(2000):
         objects[obj.document_id].append(obj)
     out = Collected()
     taken: set[str] = set()
     done: set[int] = set()
-    docs = Document.objects.filter(record__in=selected).order_by("record_id", "ordinal", "id").iterator(2000)
+    doc_qs = Document.objects.filter(record__in=selected).defer("created_at", "updated_at")  # not in the sidecar
+    docs = doc_qs.order_by("record_id", "ordinal", "id").iterator(2000)
     for record_id, group in itertools.groupby(docs, key=lambda doc: doc.record_id):
         out.records.append(_record(by_pk[record_id], list(group), objects, out, taken))
         done.add(record_id)

@@ -98,14 +98,16 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _row_fields(model: type[models.Model], skip: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """``(name, attname)`` of the fields :func:`model_row` writes, once per model (an export asks per document)."""
+    fields = model._meta.concrete_fields
+    return tuple((f.name, f.attname) for f in fields if f.name not in _SKIP | skip and not f.is_relation)
+
+
 def model_row(obj: models.Model, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Return every concrete non-relation field of ``obj`` as JSON-ready values (keys, FKs, audit times left out)."""
-    row: dict[str, Any] = {}
-    for f in obj._meta.concrete_fields:
-        if f.name in _SKIP or f.name in skip or f.is_relation:
-            continue
-        row[f.name] = _json_value(getattr(obj, f.attname))
-    return row
+    return {name: _json_value(getattr(obj, attname)) for name, attname in _row_fields(type(obj), skip)}
 
 
 @functools.cache

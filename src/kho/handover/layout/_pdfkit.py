@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from kho.handover.exceptions import FontNotAvailableError
+from kho.handover.layout._pdfgrid import GridStyle, TextGrid
 
 __all__ = [
     "FONT",
@@ -150,26 +150,15 @@ def para(text: str, style: ParagraphStyle, *, markup: bool = False) -> Paragraph
     return Paragraph(text if markup else escape(text), style)
 
 
-def data_table(columns: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
-    """A gridded table with a bold header repeated on every page; cells wrap."""
+def data_table(columns: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> TextGrid:
+    """A gridded table of plain-text cells with a bold header repeated on every page; cells wrap.
+
+    A :class:`~kho.handover.layout._pdfgrid.TextGrid`, not a ``LongTable`` of paragraphs: an inventory can
+    have tens of thousands of rows, and the grid wraps each cell once and draws it straight on the page.
+    """
     st = styles()
-    centred = {0}
-    head = [para(c, st.head) for c in columns]
-    body = [[para(v, st.cell_center if i in centred else st.cell) for i, v in enumerate(row)] for row in rows]
-    table = LongTable([head, *body], colWidths=list(widths), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return table
+    grid = GridStyle(FONT, f"{FONT}-Bold", st.cell.fontSize, st.cell.leading)
+    return TextGrid.from_text(columns, rows, widths, grid)
 
 
 def _page_number(canvas: Any, doc: Any) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kho.core.text import N_
+from kho.packages.formats._copyworker import BackgroundCopy, CopyFailure, CopyJob
 from kho.packages.formats._earkxml import EAD_PATH, PREMIS_PATH, ROOT_METS, StoredFile, iso
 from kho.packages.formats.ead import check_codes, write_ead
 from kho.packages.formats.eark_errors import PackageWriteError
@@ -35,6 +36,8 @@ __all__ = ["write_package"]
 # Control characters cannot be stored in XML 1.0; backslash and ":" break on Windows.
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
 _XML = "application/xml"
+#: Below this many content files the copying child costs more to start than it saves.
+BACKGROUND_MIN_FILES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +187,73 @@ def _prepare_root(root: Path) -> bool:
     return True
 
 
+def _predicted(job: _Job) -> StoredFile:
+    """What :func:`_copy` will return for a job with a known digest and size (the child checks it)."""
+    assert job.sha256 is not None and job.size is not None  # noqa: S101 - only such jobs are sent
+    return StoredFile(
+        job.path, job.sha256, job.size, job.media_type, job.created, job.use,
+        job.format_name, job.format_version, job.format_registry_key,
+    )  # fmt: skip
+
+
+def _start_background(root: Path, jobs: list[_Job], dirs: set[str]) -> tuple[BackgroundCopy | None, list[_Job]]:
+    """Hand the content files with a known digest and size to a copying child, when there are enough."""
+    sent = [
+        job
+        for job in jobs
+        if job.kind == "content" and isinstance(job.source, Path) and job.sha256 is not None and job.size is not None
+    ]
+    if len(sent) < BACKGROUND_MIN_FILES:
+        return None, []
+    copies = (CopyJob(str(job.source), str(safe_join(root, job.path, dirs)), job.sha256 or "", job.size or 0)
+              for job in sent)  # fmt: skip
+    try:
+        return BackgroundCopy(copies), sent
+    except OSError:  # no child process here: copy in this one
+        return None, []
+
+
+def _raise_failure(failure: CopyFailure, sent: list[_Job]) -> None:
+    """Raise what :func:`_copy` raises for the child's first failed file."""
+    job = sent[failure.index] if failure.index < len(sent) else sent[0]
+    if failure.kind == "digest":
+        raise PackageWriteError(N_("%(path)s does not match its expected SHA-256."), path=job.path)
+    if failure.kind == "size" and failure.text.isdigit():
+        raise PackageWriteError(
+            N_("%(path)s is %(size)d bytes, not %(expected)d."), path=job.path, size=int(failure.text),
+            expected=job.size,
+        )  # fmt: skip
+    raise OSError(failure.errno, failure.text, str(job.source))
+
+
 def _layout(root: Path, spec: PackageSpec, jobs: list[_Job]) -> list[StoredFile]:
-    """Copy the files, then write EAD, PREMIS, representation METS and root METS; return all files."""
-    created = iso(spec.created)
+    """Copy the files, then write EAD, PREMIS, representation METS and root METS; return all files.
+
+    Content files with a known digest and size are copied by a child process (:mod:`._copyworker`)
+    while this one writes the XML from their expected digests; the child's verdict is awaited before
+    returning, so a mismatch still fails the package.
+    """
     dirs: set[str] = set()  # folders made or checked by this run (one lstat/mkdir per folder, not per file)
-    stored = {job.path: (job.kind, _copy(root, job, dirs)) for job in jobs}
+    background, sent = _start_background(root, jobs, dirs)
+    try:
+        in_child = {job.path for job in sent}
+        stored = {
+            job.path: (job.kind, _predicted(job) if job.path in in_child else _copy(root, job, dirs)) for job in jobs
+        }
+        files = _write_metadata(root, spec, stored)
+    except BaseException:
+        if background is not None:
+            background.cancel()
+        raise
+    failure = background.finish() if background is not None else None
+    if failure is not None:
+        _raise_failure(failure, sent)
+    return files
+
+
+def _write_metadata(root: Path, spec: PackageSpec, stored: dict[str, tuple[str, StoredFile]]) -> list[StoredFile]:
+    """Write EAD, PREMIS, the representation METS and the root METS; return every file of the package."""
+    created = iso(spec.created)
     by_kind: dict[str, list[StoredFile]] = defaultdict(list)
     for kind, item in stored.values():
         by_kind[kind].append(item)

@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterable
 from typing import IO
 
-__all__ = ["DECLARATION", "XmlStream"]
+__all__ = ["DECLARATION", "Attrs", "Leaf", "XmlStream"]
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_TEXT_SPECIAL = re.compile("[&<>\r]")
-_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+# One search tells whether a value needs any work (escaping or the forbidden-character error): most do not.
+_TEXT_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f&<>\r]")
+_ATTR_SPECIAL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f&<>"\n\r\t]')
 _TEXT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_TABLE = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
@@ -29,6 +30,7 @@ _ATTR_TABLE = str.maketrans(
 _FLUSH_PARTS = 4096
 
 Attrs = Iterable[tuple[str, str]]
+Leaf = tuple[str, str | None, Attrs]  # (tag, text or None for <tag/>, attributes)
 
 
 def _checked(value: str) -> str:
@@ -39,18 +41,16 @@ def _checked(value: str) -> str:
 
 def escape_text(value: str) -> str:
     """Escape character data as libxml2 does (``&``, ``<``, ``>``, CR)."""
-    _checked(value)
-    return value.translate(_TEXT_TABLE) if _TEXT_SPECIAL.search(value) else value
+    return _checked(value).translate(_TEXT_TABLE) if _TEXT_SPECIAL.search(value) else value
 
 
 def escape_attr(value: str) -> str:
     """Escape an attribute value as libxml2 does (also ``"``, LF, CR and TAB as character references)."""
-    _checked(value)
-    return value.translate(_ATTR_TABLE) if _ATTR_SPECIAL.search(value) else value
+    return _checked(value).translate(_ATTR_TABLE) if _ATTR_SPECIAL.search(value) else value
 
 
 def _attrs(attrs: Attrs) -> str:
-    return "".join(f' {name}="{escape_attr(value)}"' for name, value in attrs)
+    return "".join([f' {name}="{escape_attr(value)}"' for name, value in attrs])
 
 
 class XmlStream:
@@ -67,22 +67,29 @@ class XmlStream:
         self._stack: list[str] = []
         self._has_children: list[bool] = []
         self._mixed: list[bool] = []
+        self._indents: list[str] = ["\n"]  # "\n" + two spaces per level, by depth
 
-    def _child(self) -> None:
-        """Place the next child of the open element (a new indented line, or right after mixed text)."""
+    def _indent(self, depth: int) -> str:
+        """A line break and ``depth`` levels of two-space indentation (built once per depth)."""
+        while len(self._indents) <= depth:
+            self._indents.append("\n" + "  " * len(self._indents))
+        return self._indents[depth]
+
+    def _child(self) -> str:
+        """What places the next child of the open element: a new indented line, or "" after mixed text."""
         if not self._stack:
-            return
+            return ""
         if self._mixed[-1] and not self._has_children[-1]:
             self._has_children[-1] = True
-            return
+            return ""
         self._has_children[-1] = True
-        self._parts.append("\n" + "  " * len(self._stack))
+        return self._indent(len(self._stack))
 
     def start(self, tag: str, attrs: Attrs = (), text: str | None = None) -> None:
         """Open an element; ``text`` that is not only whitespace stays before its first child (mixed content)."""
-        self._child()
+        place = self._child()
         mixed = bool(text and text.strip())
-        self._parts.append(f"<{tag}{_attrs(attrs)}>" + (escape_text(text) if mixed and text else ""))
+        self._parts.append(f"{place}<{tag}{_attrs(attrs)}>" + (escape_text(text) if mixed and text else ""))
         self._stack.append(tag)
         self._has_children.append(False)
         self._mixed.append(mixed)
@@ -93,7 +100,7 @@ class XmlStream:
         had_children = self._has_children.pop()
         mixed = self._mixed.pop()
         if had_children:
-            self._parts.append("\n" + "  " * len(self._stack) + f"</{tag}>")
+            self._parts.append(f"{self._indent(len(self._stack))}</{tag}>")
         elif mixed:  # only text after all
             self._parts.append(f"</{tag}>")
         else:  # nothing inside: lxml writes <tag/>
@@ -103,11 +110,33 @@ class XmlStream:
 
     def leaf(self, tag: str, text: str | None = None, attrs: Attrs = ()) -> None:
         """Write an element without children: ``<tag/>`` when ``text`` is None, else ``<tag>text</tag>``."""
-        self._child()
+        place = self._child()
         if text is None:
-            self._parts.append(f"<{tag}{_attrs(attrs)}/>")
+            self._parts.append(f"{place}<{tag}{_attrs(attrs)}/>")
         else:
-            self._parts.append(f"<{tag}{_attrs(attrs)}>{escape_text(text)}</{tag}>")
+            self._parts.append(f"{place}<{tag}{_attrs(attrs)}>{escape_text(text)}</{tag}>")
+        if len(self._parts) >= _FLUSH_PARTS:
+            self.flush()
+
+    def element(self, tag: str, attrs: Attrs = (), leaves: Iterable[Leaf] = ()) -> None:
+        """Write an element whose children are all leaves, in one piece (the common case, at a third of the calls).
+
+        The bytes are those of :meth:`start`, a :meth:`leaf` per ``(tag, text, attrs)`` and :meth:`end`
+        (``<tag/>`` when there are no leaves).
+        """
+        place = self._child()
+        depth = len(self._stack)
+        inner = self._indent(depth + 1)
+        body = "".join(
+            [
+                f"{inner}<{name}{_attrs(a)}/>"
+                if text is None
+                else f"{inner}<{name}{_attrs(a)}>{escape_text(text)}</{name}>"
+                for name, text, a in leaves
+            ]
+        )
+        head = f"{place}<{tag}{_attrs(attrs)}"
+        self._parts.append(f"{head}>{body}{self._indent(depth)}</{tag}>" if body else f"{head}/>")
         if len(self._parts) >= _FLUSH_PARTS:
             self.flush()
 

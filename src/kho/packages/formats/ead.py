@@ -172,9 +172,8 @@ def _language(w: XmlStream, codes: Sequence[str]) -> None:
 
 def _para(w: XmlStream, tag: str, name: str, value: object) -> None:
     """Write ``<tag encodinganalog=name><p>value</p></tag>`` (``odd`` also gets ``@type``)."""
-    w.start(tag, (("encodinganalog", name), ("type", name)) if tag == "odd" else (("encodinganalog", name),))
-    w.leaf("p", _text(value))
-    w.end()
+    attrs = (("encodinganalog", name), ("type", name)) if tag == "odd" else (("encodinganalog", name),)
+    w.element(tag, attrs, (("p", _text(value), ()),))
 
 
 def _physdesc(w: XmlStream, extents: Sequence[tuple[str, str, object]], fmt: str, genre: Attrs | None = None,
@@ -195,9 +194,7 @@ def _dao(w: XmlStream, files: Sequence[FileSpec]) -> None:
 
 
 def _subject(w: XmlStream, keyword: str) -> None:
-    w.start("controlaccess", (("encodinganalog", "keyword"),))
-    w.leaf("subject", keyword)
-    w.end()
+    w.element("controlaccess", (("encodinganalog", "keyword"),), (("subject", keyword, ()),))
 
 
 def _record(w: XmlStream, record: RecordSpec) -> None:
@@ -244,9 +241,7 @@ def _document(w: XmlStream, doc: DocumentSpec, record_maintenance: str) -> None:
         _unitid(w, "arcFileCode", doc.arc_file_code)
     w.leaf("unittitle", doc.subject, (("encodinganalog", "subject"),))
     _unitdate(w, "issuedDate", doc.issued_date)
-    w.start("origination", (("encodinganalog", "organName"),))
-    w.leaf("corpname", doc.organ_name)
-    w.end()
+    w.element("origination", (("encodinganalog", "organName"),), (("corpname", doc.organ_name, ()),))
     _language(w, doc.language)
     genre = (
         (("encodinganalog", "typeName"), ("normal", doc.type_name))

@@ -218,9 +218,11 @@ def _stream_file(w: XmlStream, stored: StoredFile, location: str, id_scope: str)
     attrs = [("ID", stable_id("file", id_scope, stored.path)), *_checksum_attrs(stored).items()]
     if stored.use:
         attrs.append(("USE", stored.use))
-    w.start("file", attrs)
-    w.leaf("FLocat", None, (("LOCTYPE", "URL"), ("xlink:type", "simple"), ("xlink:href", href(location))))
-    w.end()
+    w.element(
+        "file",
+        attrs,
+        (("FLocat", None, (("LOCTYPE", "URL"), ("xlink:type", "simple"), ("xlink:href", href(location)))),),
+    )
 
 
 def write_representation_mets(out: IO[bytes], spec: PackageSpec, name: str, files: Sequence[StoredFile]) -> None:

@@ -60,10 +60,7 @@ def _check_links(events: Sequence[EventSpec], agents: Sequence[AgentSpec], paths
 
 def _identifier(w: XmlStream, tag: str, id_type: str, value: str) -> None:
     """``<premis:{tag}><premis:{tag}Type/><premis:{tag}Value/></premis:{tag}>`` (identifiers and links)."""
-    w.start(f"premis:{tag}")
-    w.leaf(f"premis:{tag}Type", id_type)
-    w.leaf(f"premis:{tag}Value", value)
-    w.end()
+    w.element(f"premis:{tag}", (), ((f"premis:{tag}Type", id_type, ()), (f"premis:{tag}Value", value, ())))
 
 
 def _object(w: XmlStream, stored: StoredFile, event_ids: Sequence[tuple[str, str]]) -> None:
@@ -72,10 +69,8 @@ def _object(w: XmlStream, stored: StoredFile, event_ids: Sequence[tuple[str, str
     _identifier(w, "objectIdentifier", OBJECT_ID_TYPE, stored.path)
     w.start("premis:objectCharacteristics")
     w.leaf("premis:compositionLevel", "0")
-    w.start("premis:fixity")
-    w.leaf("premis:messageDigestAlgorithm", "SHA-256")
-    w.leaf("premis:messageDigest", stored.sha256.upper())
-    w.end()
+    digest = (("premis:messageDigestAlgorithm", "SHA-256", ()), ("premis:messageDigest", stored.sha256.upper(), ()))
+    w.element("premis:fixity", (), digest)
     w.leaf("premis:size", str(stored.size))
     w.start("premis:format")
     w.start("premis:formatDesignation")
