@@ -32,8 +32,11 @@ from urllib.parse import urlsplit, urlunsplit
 MARKER = "bench_search_marker"
 VERSION = 1  # bump when the generator or the loaded rows change
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "bench-search"
-GIN = {
-    "search_documentindex_tsv": "CREATE INDEX search_documentindex_tsv ON search_documentindex USING gin (tsv)",
+GIN = {  # as the migrations create them (search.0002: words and filter tags in one index)
+    "search_documentindex_tsv_tags": (
+        "CREATE INDEX search_documentindex_tsv_tags ON search_documentindex"
+        " USING gin (tsv, kho_search_tags(year, type_code, fonds_id))"
+    ),
     "search_documentindex_tsv_exact": (
         "CREATE INDEX search_documentindex_tsv_exact ON search_documentindex USING gin (tsv_exact)"
     ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,20 @@ from kho.search.terms import ParsedQuery, parse_query
 BATCH = 500
 # Wraps the ORM's own SQL for the capped matches (compiled with bound parameters).
 GROUPED_SQL = "SELECT type_key, issued_year, COUNT(*) FROM ({capped}) capped GROUP BY type_key, issued_year"
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What :meth:`OrmSearchBackend.counted` found.
+
+    Attributes:
+        groups: ``(type_code, year, count)`` rows over at most ``count_limit + 1`` matches.
+        newest: when the backend listed them in the same query, the ids of the asked page of those
+            matches, most recently added first (used when the search is not ranked and the count exact).
+    """
+
+    groups: list[tuple[Any, ...]]
+    newest: list[int] | None = None
 
 
 def filters_q(query: SearchQuery, path: str = "document__") -> Q:
@@ -93,10 +107,14 @@ def within_per_row(rows: QuerySet[Any], query: SearchQuery, base: QuerySet[Docum
     the filters (PostgreSQL at 1M documents: 100,000 rows for a 5-year range, 200-300 ms). A document
     that no longer exists is not found by its subquery, so its entry is dropped as by the join.
     """
-    documents = base.filter(pk=OuterRef("document_id")).filter(filters_q(query, path=""))
-    allowed = Subquery(documents.order_by().values("pk")[:1])
+    allowed = Subquery(allowed_documents(query, base).values("pk")[:1])
     checked: QuerySet[Any] = rows.alias(allowed_id=allowed).filter(allowed_id__isnull=False)
     return checked
+
+
+def allowed_documents(query: SearchQuery, base: QuerySet[Document]) -> QuerySet[Document]:
+    """The document of the outer index row, if it is in ``base`` and passes the filters (unsorted)."""
+    return base.filter(pk=OuterRef("document_id")).filter(filters_q(query, path="")).order_by()
 
 
 def unrestricted(base: QuerySet[Document]) -> bool:
@@ -199,15 +217,18 @@ class OrmSearchBackend(ABC):
             # matching "độc", "đồng"…) and cost.
             parsed = replace(parsed, prefix=False)
         if parsed.is_empty:
-            rows = self.within(DocumentIndex.objects.using(self.using).filter(narrowing_q(query)), query, base)
+            matched = DocumentIndex.objects.using(self.using).filter(narrowing_q(query))
         else:
-            rows = self.within(self.matching(parsed, query), query, base)
-        facets, total, exact_total = self.facets(rows)
+            matched = self.matching(parsed, query)
+        rows = self.within(matched, query, base)
+        counted = self.counted(matched, query, base)
+        facets, total, exact_total = self.facets(counted)
         ranked = not parsed.is_empty and exact_total and total <= self.rank_limit
         found: list[tuple[int, float]] = []
-        if query.offset < total or not exact_total:
-            page = self.ordered(rows, parsed, query, ranked=ranked).values_list("document_id", "score")
-            found = list(page[query.offset : query.offset + query.page_size])
+        if exact_total and not ranked and counted.newest is not None:
+            found = [(pk, 0.0) for pk in counted.newest]
+        elif query.offset < total or not exact_total:
+            found = self.page(rows, parsed, query, ranked=ranked, exact_total=exact_total)
         snippets = self.snippets([pk for pk, _score in found], parsed)
         hits = tuple(SearchHit(pk, float(score or 0.0), snippets.get(pk, "")) for pk, score in found)
         took_ms = (time.perf_counter() - started) * 1000
@@ -239,45 +260,51 @@ class OrmSearchBackend(ABC):
             result = scored.order_by("-exact", "-score", "document_id")
         return result
 
-    # --- helpers --------------------------------------------------------------------------------------
-    def facets(self, rows: QuerySet[Any]) -> tuple[SearchFacets, int, bool]:
-        """Counts by type and by year, the total, and whether they are exact, from one GROUP BY.
+    def page(
+        self, rows: QuerySet[Any], parsed: ParsedQuery, query: SearchQuery, *, ranked: bool, exact_total: bool
+    ) -> list[tuple[int, float]]:
+        """The ``(document id, score)`` of the asked page, in :meth:`ordered` order.
 
-        The GROUP BY runs over at most ``count_limit + 1`` matches: past that the total is given as
+        ``exact_total`` is False when more than ``count_limit`` documents match (a backend may plan for that).
+        """
+        page = self.ordered(rows, parsed, query, ranked=ranked).values_list("document_id", "score")
+        return list(page[query.offset : query.offset + query.page_size])
+
+    # --- helpers --------------------------------------------------------------------------------------
+    def facets(self, counted: Counted) -> tuple[SearchFacets, int, bool]:
+        """Counts by type and by year, the total, and whether they are exact.
+
+        The counts cover at most ``count_limit + 1`` matches: past that the total is given as
         ``count_limit`` (a lower bound) and the facets are left empty rather than counted in part.
         """
-        capped = rows.order_by().annotate(**self.facet_keys()).values("type_key", "issued_year")[: self.count_limit + 1]
-        try:
-            sql, params = capped.query.sql_with_params()
-        except EmptyResultSet:  # e.g. base is Document.objects.none()
-            return SearchFacets(), 0, True
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(GROUPED_SQL.format(capped=sql), params)
-            grouped = cursor.fetchall()
-        total = sum(n for _type, _year, n in grouped)
+        total = sum(n for _type, _year, n in counted.groups)
         if total > self.count_limit:
             return SearchFacets(), self.count_limit, False
         by_type: dict[str, int] = {}
         by_year: dict[int, int] = {}
-        for type_code, year, n in grouped:
+        for type_code, year, n in counted.groups:
             by_type[type_code] = by_type.get(type_code, 0) + n
             if year is not None:
                 by_year[int(year)] = by_year.get(int(year), 0) + n
         facets = SearchFacets(by_type=dict(sorted(by_type.items())), by_year=dict(sorted(by_year.items())))
         return facets, total, True
 
-    def facet_keys(self) -> dict[str, Any]:
-        """``type_key`` and ``issued_year`` of a matching row's document, from the join or by key.
+    def counted(self, matched: QuerySet[Any], query: SearchQuery, base: QuerySet[Document]) -> Counted:
+        """The first ``count_limit + 1`` matches in ``base`` passing the filters, by type and year: one GROUP BY.
 
-        With :attr:`per_row`, each is a lookup by key, so that counting adds no join the planner could hash.
+        Type and year come from ``records_document`` (authoritative; the index's copies may be out of
+        date until the document is indexed again), through the join that :func:`within` adds.
         """
-        if not self.per_row:
-            return {"type_key": F("document__type_code"), "issued_year": self.year_of()}
-        document = Document.objects.using(self.using).filter(pk=OuterRef("document_id")).order_by()
-        return {
-            "type_key": Subquery(document.values("type_code")[:1]),
-            "issued_year": Subquery(document.annotate(y=self.year_of("issued_date")).values("y")[:1]),
-        }
+        rows = self.within(matched, query, base).order_by()
+        keys = {"type_key": F("document__type_code"), "issued_year": self.year_of()}
+        capped = rows.annotate(**keys).values("type_key", "issued_year")[: self.count_limit + 1]
+        try:
+            sql, params = capped.query.sql_with_params()
+        except EmptyResultSet:  # e.g. base is Document.objects.none()
+            return Counted([])
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(GROUPED_SQL.format(capped=sql), params)
+            return Counted(cursor.fetchall())
 
     def snippets(self, document_ids: list[int], parsed: ParsedQuery) -> dict[int, str]:
         """An HTML snippet per document, from the first of its fields where the words occur."""
