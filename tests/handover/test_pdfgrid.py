@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from kho.handover._inventories import DOCUMENT_COLUMNS
 from kho.handover.layout import pdf
 from kho.handover.layout._pdfgrid import PADDING, GridStyle, TextGrid, wrap_text
 from kho.handover.layout._pdfkit import FONT, data_table, styles
@@ -68,15 +69,7 @@ def test_long_inventory_pdf_has_every_row_and_a_header_on_each_page(font: str, t
     inventory = DocumentInventory(
         title="MỤC LỤC VĂN BẢN, TÀI LIỆU TRONG HỒ SƠ",
         heading_lines=["Phông: thử"],
-        columns=[
-            "STT",
-            "Số, ký hiệu văn bản",
-            "Ngày tháng năm",
-            "Tên loại và trích yếu",
-            "Tác giả",
-            "Tờ số/Trang số",
-            "Ghi chú",
-        ],
+        columns=DOCUMENT_COLUMNS,
         records=[RecordDocuments("Hồ sơ số 1", rows, "Hồ sơ có 300 văn bản.")],
         total_line="Tổng số: 300 văn bản.",
     )

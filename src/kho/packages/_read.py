@@ -169,18 +169,31 @@ class FactsCollector:
         return mets, ead
 
 
+def _json_file(root: Path, rel: str) -> tuple[Path | None, str]:
+    """The path of a package JSON file, or None and why it cannot be read (missing, unsafe, too large).
+
+    Raises:
+        OSError: The file cannot be examined.
+    """
+    try:
+        path = safe_join(root, rel)
+    except PackageFormatError:
+        return None, "unsafe path"
+    if path.is_symlink() or not path.is_file():
+        return None, "missing"
+    if path.stat().st_size > MAX_JSON_BYTES:
+        return None, "too large"
+    return path, ""
+
+
 def read_json(root: Path, rel: str) -> tuple[dict[str, Any] | None, str]:
     """Load a JSON object from the package; return it, or None and the reason it cannot be used."""
     try:
-        path = safe_join(root, rel)
-        if path.is_symlink() or not path.is_file():
-            return None, "missing"
-        if path.stat().st_size > MAX_JSON_BYTES:
-            return None, "too large"
+        path, problem = _json_file(root, rel)
+        if path is None:
+            return None, problem
         with path.open("rb") as f:
             data = json.load(f)
-    except PackageFormatError:
-        return None, "unsafe path"
     except (OSError, ValueError) as exc:
         return None, type(exc).__name__
     if not isinstance(data, dict):
@@ -195,14 +208,8 @@ def read_sidecar_file(root: Path, rel: str) -> tuple[tuple[Sidecar, str] | None,
     not a well-formed UTF-8 JSON object (the reason then says what is wrong and at which byte).
     """
     try:
-        path = safe_join(root, rel)
-        if path.is_symlink() or not path.is_file():
-            return None, "missing"
-        if path.stat().st_size > MAX_JSON_BYTES:
-            return None, "too large"
-        return read_sidecar(path), ""
-    except PackageFormatError:
-        return None, "unsafe path"
+        path, problem = _json_file(root, rel)
+        return (read_sidecar(path), "") if path is not None else (None, problem)
     except SidecarError as exc:
         return None, str(exc)
     except OSError as exc:

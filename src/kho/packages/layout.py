@@ -45,7 +45,8 @@ SIDECAR_FORMAT = "kho-transfer/1"
 HANDOVER_DIR = "handover"
 INVENTORY_PATH = f"{HANDOVER_DIR}/inventory.json"
 INVENTORY_FORMAT = "kho-inventory/1"
-#: Largest JSON file the importer reads into memory (about 200,000 documents with their objects).
+#: Largest JSON file the importer accepts (about 200,000 documents): the inventory is read whole, the sidecar
+#: a record at a time (see _sidecar).
 MAX_JSON_BYTES = 512 * 1024**2
 
 # Kho role -> (representation, E-ARK file role, name suffix).
