@@ -109,7 +109,7 @@ def test_file_of_another_document_is_404(api, world):
 def test_search_only_what_the_user_may_search(api, world):
     get_backend().index([world.doc.pk, world.doc_mat.pk, world.doc_out.pk, world.doc_in_mat_record.pk])
     body = api.get("/api/v1/search", {"q": "luu tru"}).json()
-    assert body["total"] == 1
+    assert body["total"] == 1 and body["total_exact"] is True and body["ranked"] is True
     [hit] = body["hits"]
     assert hit["document"]["uid"] == str(world.doc.uid) and "<mark>" in hit["snippet"]
     assert body["facets"]["by_type"] == {"01": 1} and body["facets"]["by_year"] == {"2024": 1}
@@ -119,6 +119,14 @@ def test_search_only_what_the_user_may_search(api, world):
     assert hidden_fonds["total"] == 0 and hidden_fonds["hits"] == []
     assert_error(api.get("/api/v1/search", {"year_from": 2025, "year_to": 2020}), 400, "search_query")
     assert_error(api.get("/api/v1/search", {"page_size": 101}), 422)
+
+
+def test_search_past_the_count_limit_says_the_total_is_a_lower_bound(api, world, monkeypatch):
+    get_backend().index([world.doc.pk, world.doc_in_mat_record.pk, world.doc_out.pk])
+    monkeypatch.setattr(type(get_backend()), "count_limit", 0)
+    body = api.get("/api/v1/search", {"q": ""}).json()
+    assert body["total"] == 0 and body["total_exact"] is False and body["ranked"] is False
+    assert body["facets"] == {"by_type": {}, "by_year": {}} and len(body["hits"]) == 1
 
 
 def test_tasks_not_started_by_a_visible_batch_are_404(api, world):

@@ -69,3 +69,14 @@ def test_pages_of_results(world, client_for):
     assert "25 tài liệu" in first and 'rel="next"' in first and "Trang 1/2" in first
     second = search(client, q="bao cao", page="2")
     assert 'rel="prev"' in second and 'rel="next"' not in second and second.count('class="hit"') == 5
+
+
+def test_past_the_count_limit_the_screen_says_more_than(world, client_for, monkeypatch):
+    record = world.records["r2"]
+    documents = [make_document(record, n, subject=f"Báo cáo lưu trữ số {n}") for n in range(1, 5)]
+    get_backend().index([d.pk for d in documents])
+    client = client_for("reader")
+    assert "4 tài liệu" in search(client, q="bao cao") and "Hơn" not in search(client, q="bao cao")
+    monkeypatch.setattr(type(get_backend()), "count_limit", 2)
+    html = search(client, q="bao cao")
+    assert "Hơn 2 tài liệu" in html and "4 tài liệu" not in html

@@ -216,7 +216,9 @@ class FacetsOut(Schema):
 class SearchOut(Schema):
     """A page of search results with the total and facets of the whole result."""
 
-    total: int
+    total: int = Field(description="Matching documents; a lower bound when total_exact is false")
+    total_exact: bool = Field(description="False when more documents match than the backend counts")
+    ranked: bool = Field(description="True when hits are ordered by relevance, false when newest first")
     page: int
     page_size: int
     pages: int

@@ -57,6 +57,8 @@ def search_documents(request: HttpRequest, params: Query[SearchParams]) -> dict[
     documents = base.select_related("record").in_bulk([hit.document_id for hit in page.hits])
     return {
         "total": page.total,
+        "total_exact": page.total_exact,
+        "ranked": page.ranked,
         "page": query.page,
         "page_size": query.page_size,
         "pages": page.pages,
