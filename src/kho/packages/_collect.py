@@ -3,16 +3,26 @@
 The sidecar is ``documentation/kho-transfer.json``; the inventory is derived from its rows.
 
 Content files are given to the writer as paths into the object store, so they are streamed in 1 MiB
-blocks; only metadata (one small object per record, document and file) is held in memory.
+blocks. The specs and rows are not kept either (issue #5: peak memory stays flat as the package grows):
+each finished record is spooled to a private temporary file and read back one record at a time on every
+pass of the writers, so only counters, the per-file event maps and the spool offsets stay in memory.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
+import json
+import pickle  # noqa: S403 - reads back only the spool files this process wrote (see _Spool)
+import shutil
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Generic, Self, TypeVar
 
 from django.db.models import QuerySet
 
@@ -24,16 +34,141 @@ from kho.packages.layout import file_role, model_row, package_file_name
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.storage.store import blob_present, blob_source
 
-__all__ = ["Collected", "agency_row", "collect_records", "custody_rows", "relation_rows"]
+__all__ = ["Collected", "JsonLines", "agency_row", "collect_records", "custody_rows", "dumps", "relation_rows"]
+
+T = TypeVar("T")
+
+
+def dumps(value: Any) -> str:
+    """Compact, key-sorted JSON (the sidecar's and inventory's encoding); never holds a raw newline."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class _Spool(Generic[T]):
+    """Items written one after another to a temporary file, re-read lazily (one at a time) on every pass.
+
+    ``__iter__`` re-opens the file and yields the items in the order given by :meth:`finish`; ``len()``
+    is their number. The file is only ever read by the process that wrote it, in a folder made by
+    :func:`tempfile.mkdtemp` (mode 0700), so unpickling it trusts nothing from outside.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out: IO[bytes] | None = path.open("xb")
+        self._offsets: list[tuple[int, int]] = []  # (position in the output order, byte offset)
+        self._order: list[int] = []
+
+    def _dump(self, item: T, out: IO[bytes]) -> None:
+        raise NotImplementedError
+
+    def _load(self, src: IO[bytes]) -> T:
+        raise NotImplementedError
+
+    def add(self, position: int, item: T) -> None:
+        """Append ``item``, to be yielded at ``position`` of the output order."""
+        assert self._out is not None  # noqa: S101 - add() comes before finish()
+        self._offsets.append((position, self._out.tell()))
+        self._dump(item, self._out)
+
+    def finish(self) -> None:
+        """Close the file for writing and fix the output order (by position)."""
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        self._order = [offset for _position, offset in sorted(self._offsets)]
+        self._offsets = []
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[T]:
+        with self.path.open("rb") as src:
+            for offset in self._order:
+                src.seek(offset)
+                yield self._load(src)
+
+
+#: Slot names of the spec classes, in order: they are pickled as a plain tuple of values (see _rebuild).
+_SLOTS: dict[type, tuple[str, ...]] = {cls: tuple(cls.__slots__) for cls in (RecordSpec, DocumentSpec, FileSpec)}
+
+
+def _rebuild(cls: type[T], values: tuple[Any, ...]) -> T:
+    """A spec from its pickled slot values (checked and NFC-normalised when it was first built).
+
+    Three times faster to load than the dataclass's own ``__setstate__``, which looks up its fields per object.
+    """
+    obj = object.__new__(cls)
+    for name, value in zip(_SLOTS[cls], values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+class _SpecPickler(pickle.Pickler):
+    """Pickles specs as slot tuples, and an open stream (an encrypted object's lazy reader) by reference."""
+
+    def __init__(self, out: IO[bytes], streams: list[object]) -> None:
+        super().__init__(out, pickle.HIGHEST_PROTOCOL)
+        self._streams = streams
+
+    def reducer_override(self, obj: Any) -> Any:
+        names = _SLOTS.get(type(obj))
+        if names is None:
+            return NotImplemented
+        return _rebuild, (type(obj), tuple(getattr(obj, name) for name in names))
+
+    def persistent_id(self, obj: Any) -> int | None:
+        if isinstance(obj, io.IOBase):  # streams cannot be pickled: keep the object, write its index
+            self._streams.append(obj)
+            return len(self._streams) - 1
+        return None
+
+
+class _SpecUnpickler(pickle.Unpickler):
+    """Reads what :class:`_SpecPickler` wrote (our own spool file only, see :class:`_Spool`)."""
+
+    def __init__(self, src: IO[bytes], streams: list[object]) -> None:
+        super().__init__(src)  # noqa: S301 - our own spool, see the docstring
+        self._streams = streams
+
+    def persistent_load(self, pid: Any) -> object:
+        return self._streams[pid]
+
+
+class _SpecSpool(_Spool[RecordSpec]):
+    """Record specs, pickled (:class:`_SpecPickler`)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._streams: list[object] = []
+
+    def _dump(self, item: RecordSpec, out: IO[bytes]) -> None:
+        _SpecPickler(out, self._streams).dump(item)
+
+    def _load(self, src: IO[bytes]) -> RecordSpec:
+        spec: RecordSpec = _SpecUnpickler(src, self._streams).load()
+        return spec
+
+
+class JsonLines(_Spool[str]):
+    """Sidecar rows as their final JSON text (:func:`dumps`), one line each: written out as is, never re-encoded."""
+
+    def _dump(self, item: str, out: IO[bytes]) -> None:
+        out.write(item.encode() + b"\n")
+
+    def _load(self, src: IO[bytes]) -> str:
+        return src.readline()[:-1].decode()
 
 
 @dataclass(slots=True)
 class Collected:
     """Records as writer specs, plus their sidecar rows, counts and the file paths per object.
 
+    Use it as a context manager: leaving it removes the spool files, whether the export succeeded or not.
+
     Attributes:
-        records: One :class:`RecordSpec` per record (with documents and files).
-        rows: The sidecar ``records`` list (every Kho field, with documents and objects).
+        records: One :class:`RecordSpec` per record (with documents and files), re-read from the spool.
+        rows: The sidecar ``records`` list (every Kho field, with documents and objects) as JSON text.
+        file_codes: The records' file codes, in order.
         doc_paths: Package paths of each document's files, by ``doc_code`` (PREMIS event links).
         blob_paths: Package paths of each stored object, by digest (fixity event links).
         documents: Number of documents.
@@ -42,14 +177,32 @@ class Collected:
         missing: Digests whose object is missing from the store (the export must stop).
     """
 
-    records: list[RecordSpec] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    folder: Path
+    records: _SpecSpool = field(init=False)
+    rows: JsonLines = field(init=False)
+    file_codes: list[str] = field(default_factory=list)
     doc_paths: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     blob_paths: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     documents: int = 0
     files: int = 0
     bytes: int = 0
     missing: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.records = _SpecSpool(self.folder / "records.pickle")
+        self.rows = JsonLines(self.folder / "rows.jsonl")
+
+    def close(self) -> None:
+        """Remove the spool files (and their folder)."""
+        for spool in (self.records, self.rows):
+            spool.finish()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -81,15 +234,15 @@ def _file_spec(record: Record, doc: Document, obj: DigitalObject, taken: set[str
 
 
 def _document(
-    record: Record, doc: Document, digital_objects: list[DigitalObject], out: Collected, taken: set[str]
-) -> DocumentSpec:
-    """One document: its spec, sidecar row and files."""
+    record: Record, doc: Document, objs: list[DigitalObject], out: Collected, taken: set[str]
+) -> tuple[DocumentSpec, dict[str, Any]]:
+    """One document: its spec (with its files) and its sidecar row."""
     files: list[FileSpec] = []
     objects: list[dict[str, Any]] = []
-    for obj in digital_objects:
-        spec = _file_spec(record, doc, obj, taken)
-        files.append(spec)
-        path = spec.path_in_package  # one string shared by the event links and the sidecar row
+    for obj in objs:
+        file_spec = _file_spec(record, doc, obj, taken)
+        files.append(file_spec)
+        path = file_spec.path_in_package  # one string shared by the event links and the sidecar row
         out.doc_paths[doc.doc_code].append(path)
         out.blob_paths[obj.blob.digest].append(path)
         out.files += 1
@@ -109,8 +262,7 @@ def _document(
     out.documents += 1
     row = model_row(doc)
     row["objects"] = objects
-    out.rows[-1]["documents"].append(row)
-    return DocumentSpec(
+    spec = DocumentSpec(
         doc_id=doc.doc_id,
         doc_code=doc.doc_code,
         ordinal=doc.ordinal,
@@ -136,17 +288,17 @@ def _document(
         description=doc.description,
         files=tuple(files),
     )
+    return spec, row
 
 
 def _record(
     record: Record, docs: list[Document], objects: dict[int, list[DigitalObject]], out: Collected, taken: set[str]
-) -> RecordSpec:
-    """One record with its documents."""
+) -> tuple[RecordSpec, str]:
+    """One record with its documents: its spec and its sidecar row as JSON text."""
     row = model_row(record)
-    row["documents"] = []
-    out.rows.append(row)
-    documents = tuple(_document(record, doc, objects.pop(doc.pk, []), out, taken) for doc in docs)
-    return RecordSpec(
+    pairs = [_document(record, doc, objects.pop(doc.pk, []), out, taken) for doc in docs]
+    row["documents"] = [doc_row for _spec, doc_row in pairs]
+    spec = RecordSpec(
         file_code=record.file_code,
         title=record.title,
         maintenance=record.maintenance,
@@ -165,40 +317,60 @@ def _record(
         risk_recovery=record.risk_recovery,
         risk_recovery_status=record.risk_recovery_status,
         description=record.description,
-        documents=documents,
+        documents=tuple(doc_spec for doc_spec, _row in pairs),
     )
+    return spec, dumps(row)
 
 
-def collect_records(selected: QuerySet[Record]) -> tuple[list[Record], Collected]:
-    """The selected records, as specs and sidecar rows (three flat queries, the selection as a subquery).
+def collect_records(selected: QuerySet[Record]) -> Collected:
+    """The selected records, spooled as specs and sidecar rows (three flat queries, the selection as a subquery).
 
     Documents are streamed in record order and turned into specs a record at a time, so the (large)
-    document model instances of only one record are alive at once; specs and rows come out in
-    ``file_code`` order as before.
+    document model instances of only one record are alive at once; each finished record goes to the
+    spool, which yields specs and rows in ``file_code`` order as before. Use the result as a context
+    manager (the spool files are removed when it closes; here already when collecting fails).
     """
     records = list(selected.order_by("file_code"))
-    by_pk = {record.pk: record for record in records}
+    position = {record.pk: n for n, record in enumerate(records)}
     objects: dict[int, list[DigitalObject]] = defaultdict(list)
     # Fields no spec or row reads are not loaded (each costs a datetime conversion per row on SQLite).
     qs = DigitalObject.objects.filter(document__record__in=selected).select_related("blob")
     qs = qs.defer("uid", "updated_at", "blob__created_at", "blob__last_fixity_at", "blob__last_fixity_ok")
     for obj in qs.order_by("document_id", "role", "id").iterator(2000):
         objects[obj.document_id].append(obj)
-    out = Collected()
+    out = Collected(Path(tempfile.mkdtemp(prefix="kho-spool-")))
+    try:
+        _spool_records(selected, records, position, objects, out)
+    except BaseException:
+        out.close()
+        raise
+    out.file_codes = [record.file_code for record in records]
+    return out
+
+
+def _spool_records(
+    selected: QuerySet[Record],
+    records: list[Record],
+    position: dict[int, int],
+    objects: dict[int, list[DigitalObject]],
+    out: Collected,
+) -> None:
+    """Turn every record (with its documents, then those without any) into a spec and a row, and spool both."""
     taken: set[str] = set()
     done: set[int] = set()
+    by_pk = {record.pk: record for record in records}
     doc_qs = Document.objects.filter(record__in=selected).defer("created_at", "updated_at")  # not in the sidecar
     docs = doc_qs.order_by("record_id", "ordinal", "id").iterator(2000)
-    for record_id, group in itertools.groupby(docs, key=lambda doc: doc.record_id):
-        out.records.append(_record(by_pk[record_id], list(group), objects, out, taken))
-        done.add(record_id)
-    for record in records:
-        if record.pk not in done:  # a record without documents
-            out.records.append(_record(record, [], objects, out, taken))
-    position = {record.file_code: n for n, record in enumerate(records)}
-    out.records.sort(key=lambda spec: position[spec.file_code])
-    out.rows.sort(key=lambda row: position[row["file_code"]])
-    return records, out
+    groups = ((by_pk[record_id], list(group)) for record_id, group in itertools.groupby(docs, lambda d: d.record_id))
+    without: Iterator[tuple[Record, list[Document]]]
+    without = ((record, []) for record in records if record.pk not in done)  # read after the groups are done
+    for record, group in itertools.chain(groups, without):
+        spec, row = _record(record, group, objects, out, taken)
+        out.records.add(position[record.pk], spec)
+        out.rows.add(position[record.pk], row)
+        done.add(record.pk)
+    out.records.finish()
+    out.rows.finish()
 
 
 def agency_row(agency: Agency) -> dict[str, Any]:

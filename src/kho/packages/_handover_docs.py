@@ -12,28 +12,29 @@ from __future__ import annotations
 
 import csv
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kho.agencies.models import Agency
 from kho.handover.models import Custody
-from kho.records.models import Fonds, Record
+from kho.packages.formats.earkspec import Records
+from kho.records.models import Fonds
 
 __all__ = ["HandoverInput", "write_handover_documents"]
 
 
 @dataclass(frozen=True, slots=True)
 class HandoverInput:
-    """What the handover documents state about one package."""
+    """What the handover documents state about one package (``records``: the exported specs, re-read lazily)."""
 
     fonds: Fonds
     receiver: Agency | None
     root_hash: str
     package_id: str
-    records: Sequence[Record]
+    records: Records
     documents: int
     files: int
     bytes: int
@@ -100,7 +101,8 @@ def _inventory_csv(data: HandoverInput, path: Path) -> Path:
         writer = csv.writer(out)
         writer.writerow(["Số TT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian tài liệu", "Thời hạn bảo quản"])
         for n, record in enumerate(data.records, 1):
-            period = " - ".join(d.strftime("%d/%m/%Y") for d in (record.start_date, record.end_date) if d)
+            dates = (record.start_date, record.end_date)
+            period = " - ".join(d.strftime("%d/%m/%Y") if isinstance(d, date) else d for d in dates if d)
             writer.writerow([n, record.file_code, record.title, period, record.maintenance])
         writer.writerow([])
         writer.writerow(["Tổng số", len(data.records)])

@@ -14,12 +14,13 @@ If any step fails the output folder is emptied again: no half-written bag is lef
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ from kho.packages.exceptions import ExportFailedError, OutputNotEmptyError, Sele
 from kho.packages.formats import PackageFormatError, make_bag_in_place
 from kho.packages.formats.eark import DocumentationFile, PackageSpec, write_package
 from kho.packages.formats.earkspec import Agency as AgencyRef
+from kho.packages.formats.earkspec import ManifestEntry
 from kho.packages.layout import (
     HANDOVER_DIR,
     INVENTORY_FORMAT,
@@ -84,30 +86,63 @@ def _package_id(fonds_code: str, moment: datetime) -> str:
     return f"KHO-{code}-{moment:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 def _dump_json(data: dict[str, Any], path: Path) -> Path:
     """Write ``data`` as compact, key-sorted JSON: the bytes of one ``json.dumps``, written a list item at a time.
 
-    ``json.dumps`` uses the C encoder (``json.dump`` would encode in Python); top-level lists (the records)
-    are encoded item by item, so the whole document never sits in memory as one string.
+    ``json.dumps`` uses the C encoder (``json.dump`` would encode in Python); top-level lists are encoded
+    item by item and spooled rows (:class:`~kho.packages._collect.JsonLines`, already in that encoding) are
+    copied line by line, so the whole document never sits in memory as one string.
     """
+    dumps = _collect.dumps
     with path.open("w", encoding="utf-8") as out:
         out.write("{")
         for n, key in enumerate(sorted(data)):
-            out.write(("," if n else "") + _dumps(key) + ":")
+            out.write(("," if n else "") + dumps(key) + ":")
             value = data[key]
-            if isinstance(value, list):
+            if isinstance(value, list | Iterator | _collect.JsonLines):
                 out.write("[")
                 for i, item in enumerate(value):
-                    out.write(("," if i else "") + _dumps(item))
+                    out.write(("," if i else "") + (item if isinstance(value, _collect.JsonLines) else dumps(item)))
                 out.write("]")
             else:
-                out.write(_dumps(value))
+                out.write(dumps(value))
         out.write("}\n")
     return path
+
+
+class _KnownDigests(Mapping[str, tuple[Mapping[str, str], int]]):
+    """The written package's digests, by ``<package_id>/<path>``, as bagging asks for them.
+
+    They are looked up in the sorted manifest entries, not copied into a dict with one entry per file (issue #5).
+    """
+
+    def __init__(self, package_id: str, entries: tuple[ManifestEntry, ...]) -> None:
+        self._prefix = f"{package_id}/"
+        self._entries = entries  # sorted by path (PackageManifest)
+
+    def __getitem__(self, key: str) -> tuple[Mapping[str, str], int]:
+        path = key.removeprefix(self._prefix)
+        n = bisect.bisect_left(self._entries, path, key=lambda e: e.path)
+        if path == key or n == len(self._entries) or self._entries[n].path != path:
+            raise KeyError(key)
+        entry = self._entries[n]
+        return {"sha256": entry.digest.removeprefix("sha256:")}, entry.size
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._prefix + entry.path for entry in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _inventory_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A record's inventory line: its code, title and numbers of documents and files."""
+    return {
+        "file_code": row["file_code"],
+        "title": row["title"],
+        "documents": len(row["documents"]),
+        "files": sum(len(doc["objects"]) for doc in row["documents"]),
+    }
 
 
 class ExportPackageAction:
@@ -183,14 +218,18 @@ class ExportPackageAction:
         """Write the package and record the transfer; return what was written."""
         records_qs = self.check()
         assert self.fonds is not None  # noqa: S101 - set by check()
-        records, collected = _collect.collect_records(records_qs)
-        if collected.missing:
-            raise ExportFailedError(reason=_("thiếu đối tượng trong kho lưu trữ"), details=collected.missing)
-        if not collected.files:
-            raise ExportFailedError(reason=_("các hồ sơ đã chọn chưa có tệp số nào"))
+        with _collect.collect_records(records_qs) as collected:
+            if collected.missing:
+                raise ExportFailedError(reason=_("thiếu đối tượng trong kho lưu trữ"), details=collected.missing)
+            if not collected.files:
+                raise ExportFailedError(reason=_("các hồ sơ đã chọn chưa có tệp số nào"))
+            return self._write_and_register(collected)
+
+    def _write_and_register(self, collected: _collect.Collected) -> ExportResult:
+        """Write the package and record the transfer; on any failure remove what was written."""
         created_dir = not self.out.exists()
         try:
-            result = self._write(records, collected)
+            result = self._write(collected)
             self._register(result)
         except BaseException as exc:
             self._clean(created_dir)
@@ -203,7 +242,7 @@ class ExportPackageAction:
             raise
         return result
 
-    def _write(self, records: list[Record], collected: _collect.Collected) -> ExportResult:
+    def _write(self, collected: _collect.Collected) -> ExportResult:
         """Write the E-ARK package, bag it, add the handover tag files."""
         fonds = self.fonds
         assert fonds is not None  # noqa: S101
@@ -212,11 +251,9 @@ class ExportPackageAction:
         self.out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="kho-export-") as tmp:
             sidecar = _dump_json(self._sidecar(package_id, now, collected), Path(tmp) / "sidecar.json")
-            manifest = write_package(self.out / package_id, self._spec(package_id, now, records, collected, sidecar))
+            manifest = write_package(self.out / package_id, self._spec(package_id, now, collected, sidecar))
         # Every file was hashed while written: bagging reuses those digests instead of reading it again.
-        known = {
-            f"{package_id}/{e.path}": ({"sha256": e.digest.removeprefix("sha256:")}, e.size) for e in manifest.entries
-        }
+        known = _KnownDigests(package_id, manifest.entries)
         bag = make_bag_in_place(self.out, bag_info=self._bag_info(package_id), known=known)
         result = ExportResult(
             path=str(self.out),
@@ -225,14 +262,14 @@ class ExportPackageAction:
             fonds=fonds.code,
             sender=fonds.agency.code,
             receiver=self.receiver.code if self.receiver else "",
-            records=len(records),
+            records=len(collected.records),
             documents=collected.documents,
             files=collected.files,
             bytes=collected.bytes,
         )
         with tempfile.TemporaryDirectory(prefix="kho-handover-") as tmp:
             data = HandoverInput(
-                fonds, self.receiver, bag.root_hash, package_id, records,
+                fonds, self.receiver, bag.root_hash, package_id, collected.records,
                 collected.documents, collected.files, collected.bytes, now, self.user,
             )  # fmt: skip
             docs = write_handover_documents(data, Path(tmp) / "docs")
@@ -242,15 +279,13 @@ class ExportPackageAction:
         result.handover_files.extend(rel for rel, _src in tags)
         return result
 
-    def _spec(
-        self, package_id: str, now: datetime, records: list[Record], collected: _collect.Collected, sidecar: Path
-    ) -> PackageSpec:
+    def _spec(self, package_id: str, now: datetime, collected: _collect.Collected, sidecar: Path) -> PackageSpec:
         """The E-ARK package specification (events and agents from the audit log)."""
         fonds = self.fonds
         assert fonds is not None  # noqa: S101
         sender = _events.organisation_agent(fonds.agency.code, fonds.agency.name)
         events, agents = _events.collect_events(
-            fonds.code, [r.file_code for r in records], collected.doc_paths, collected.blob_paths
+            fonds.code, collected.file_codes, collected.doc_paths, collected.blob_paths
         )
         creation = _events.creation_event(str(uuid.uuid4()), now, sender, f"Gói chuyển giao phông {fonds.code}")
         agents[sender.identifier] = sender
@@ -260,7 +295,7 @@ class ExportPackageAction:
             label=f"Phông {fonds.code} - {fonds.name}",
             created=now,
             submitting_agency=AgencyRef(fonds.agency.code, fonds.agency.name),
-            records=tuple(collected.records),
+            records=collected.records,
             archival_agency=receiver,
             fonds=AgencyRef(fonds.code, fonds.name),
             events=(*events, creation),
@@ -293,15 +328,7 @@ class ExportPackageAction:
 
     def _inventory(self, result: ExportResult, now: datetime, collected: _collect.Collected) -> dict[str, Any]:
         """The machine-readable inventory the importer checks the EAD and METS against."""
-        rows = [
-            {
-                "file_code": row["file_code"],
-                "title": row["title"],
-                "documents": len(row["documents"]),
-                "files": sum(len(doc["objects"]) for doc in row["documents"]),
-            }
-            for row in collected.rows
-        ]
+        rows = (_inventory_row(json.loads(text)) for text in collected.rows)  # streamed by _dump_json
         counts = {"records": result.records, "documents": result.documents, "files": result.files}
         return {
             "format": INVENTORY_FORMAT,

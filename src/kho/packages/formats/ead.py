@@ -43,8 +43,9 @@ so memory does not grow with the number of records and documents.
 from __future__ import annotations
 
 import io
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO
 
@@ -53,7 +54,7 @@ from kho.core.text import N_
 from kho.packages.formats._earkxml import EAD_NS, XLINK_NS, XSI_NS, href, q, stable_id
 from kho.packages.formats._xmlstream import Attrs, XmlStream
 from kho.packages.formats.eark_errors import PackageWriteError
-from kho.packages.formats.earkspec import DocumentSpec, FileSpec, PackageSpec, RecordSpec
+from kho.packages.formats.earkspec import DocumentSpec, FileSpec, PackageSpec, Records, RecordSpec
 
 __all__ = ["ISO639_FOR_TT05", "build_ead", "check_codes", "tt05_date", "write_ead"]
 
@@ -308,6 +309,17 @@ def _archdesc_did(w: XmlStream, spec: PackageSpec) -> None:
     w.end()
 
 
+def _by_file_code(records: Records) -> Iterable[RecordSpec]:
+    """The records in ``file_code`` order, read one at a time when they already come so (a spooled export).
+
+    Otherwise they are sorted in memory. The check keeps only the codes (one more pass over the records).
+    """
+    codes = [record.file_code for record in records]
+    if all(a <= b for a, b in itertools.pairwise(codes)):
+        return records
+    return sorted(records, key=lambda r: r.file_code)
+
+
 def write_ead(spec: PackageSpec, out: IO[bytes]) -> None:
     """Write the EAD 2002 document describing the package's fonds, records and documents to ``out``.
 
@@ -323,7 +335,7 @@ def write_ead(spec: PackageSpec, out: IO[bytes]) -> None:
     w.start("archdesc", level)
     _archdesc_did(w, spec)
     w.start("dsc")
-    for record in sorted(spec.records, key=lambda r: r.file_code):
+    for record in _by_file_code(spec.records):
         _record(w, record)
     w.end()
     w.end()

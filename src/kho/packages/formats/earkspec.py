@@ -12,11 +12,12 @@ byte-identical. They must be timezone-aware (TT05 wants ISO 8601 with the Vietna
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from kho import __version__
 from kho.core.text import nfc
@@ -36,6 +37,7 @@ __all__ = [
     "PackageSpec",
     "PackageType",
     "RecordSpec",
+    "Records",
     "Source",
     "Tt05Kind",
 ]
@@ -251,6 +253,18 @@ class RecordSpec:
         _normalise(self)
 
 
+class Records(Protocol):
+    """The records of a package: a tuple, or anything that can be iterated more than once and counted.
+
+    The writers only iterate it (once per pass) and take its ``len()``, so a caller may pass a sequence
+    that reads each record back from disk when asked (Kho's export spools them: issue #5).
+    """
+
+    def __iter__(self) -> Iterator[RecordSpec]: ...
+
+    def __len__(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentationFile:
     """A file for ``documentation/`` (handover record, inventories), referenced from the root METS."""
@@ -278,7 +292,8 @@ class PackageSpec:
         label: ``mets/@LABEL`` and the EAD title.
         created: ``metsHdr/@CREATEDATE``/``@LASTMODDATE`` and the default of every ``CREATED``.
         submitting_agency: The sending agency (metsHdr agent ``CREATOR``/``ORGANIZATION``).
-        records: The records (for ``AIP_tailieu``, one record holding the loose documents).
+        records: The records (for ``AIP_tailieu``, one record holding the loose documents); iterated once
+            per writer pass, never indexed (:class:`Records`).
         package_type: ``AIP`` (TT05: never ``SIP``) or another OAIS type.
         tt05_kind: ``hoso`` or ``tailieu``; written as ``altRecordID[@TYPE='TT05PACKAGE']``.
         archival_agency: The receiving archive (metsHdr agent ``PRESERVATION``), if known.
@@ -298,7 +313,7 @@ class PackageSpec:
     label: str
     created: datetime
     submitting_agency: Agency
-    records: tuple[RecordSpec, ...]
+    records: Records
     package_type: PackageType = PackageType.AIP
     tt05_kind: Tt05Kind = Tt05Kind.RECORD
     archival_agency: Agency | None = None
@@ -316,14 +331,12 @@ class PackageSpec:
     def __post_init__(self) -> None:
         _normalise(self)
 
-    def content_files(self) -> list[FileSpec]:
-        """Every content file of every record and document, in spec order."""
-        files: list[FileSpec] = []
+    def content_files(self) -> Iterator[FileSpec]:
+        """Every content file of every record and document, in spec order (one record in memory at a time)."""
         for record in self.records:
-            files.extend(record.files)
+            yield from record.files
             for document in record.documents:
-                files.extend(document.files)
-        return files
+                yield from document.files
 
 
 @dataclass(frozen=True, slots=True)
