@@ -94,6 +94,17 @@ def test_files_that_cannot_carry_a_mark_are_refused(staff):
     assert info.value.http_status == 409 and not CopyEntry.objects.exists()
 
 
+def test_the_client_address_is_taken_as_the_access_log_takes_it(staff, settings):
+    obj = access_pdf(staff.documents["secret"])
+    settings.KHO_TRUSTED_PROXIES = ("10.0.0.0/8",)
+    forwarded = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "192.0.2.7, 10.0.0.2"}
+    behind = MakeMarkedCopyAction(staff.users["cleared"], obj, "download", request_meta=forwarded).execute()
+    assert behind.entry.client_address == "192.0.2.7"
+    forged = {"REMOTE_ADDR": "192.0.2.9", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    direct = MakeMarkedCopyAction(staff.users["cleared"], obj, "download", request_meta=forged).execute()
+    assert direct.entry.client_address == "192.0.2.9"  # a header from an untrusted client is ignored
+
+
 def test_a_malformed_client_address_is_left_out_not_refused(staff):
     obj = access_pdf(staff.documents["secret"])
     entry = MakeMarkedCopyAction(staff.users["cleared"], obj, "download", request_meta={"REMOTE_ADDR": "x"}).execute()

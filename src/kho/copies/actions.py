@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kho.access.levels import Action
 from kho.access.policies import can, check
 from kho.audit import log
+from kho.audit.middleware import client_ip
 from kho.audit.vocabulary import EventType
 from kho.copies.exceptions import SourceUnavailableError, UnmarkableFileError
 from kho.copies.models import CopyCounter, CopyEntry, CopyKind
@@ -99,8 +101,12 @@ def next_number(year: int) -> int:
 
 
 def _address(request_meta: dict[str, Any] | None) -> str | None:
-    """``REMOTE_ADDR`` when it is an IP address (a malformed one is not stored rather than refused)."""
-    value = str((request_meta or {}).get("REMOTE_ADDR") or "")
+    """The client's address as the access log takes it, when it is an IP address.
+
+    :func:`~kho.audit.middleware.client_ip` believes a forwarded hop only from a trusted proxy; a malformed
+    address is not stored rather than refused.
+    """
+    value = client_ip(request_meta or {}, getattr(settings, "KHO_TRUSTED_PROXIES", ()))
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:
@@ -125,7 +131,7 @@ class MakeMarkedCopyAction:
         obj: the stored file (a PDF, or a raster image for downloads of scans).
         kind: download, print or page image.
         purpose: why (asked on print; optional).
-        request_meta: ``request.META``; only ``REMOTE_ADDR`` is kept.
+        request_meta: ``request.META``; only the client's address is kept (see :func:`_address`).
         page: the page number, for page images.
         image: the rendered page (JPEG bytes) for ``PAGE_IMAGE``; the file's bytes are used otherwise.
     """
