@@ -1,0 +1,80 @@
+"""SpillMap / SpillSet behave like dict / set whether they hold their entries in memory or on disk."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kho.packages.formats.spill import SpillMap, SpillSet
+
+LIMITS = [0, 3, 1_000_000]
+
+ops = st.lists(
+    st.tuples(st.sampled_from(["set", "del", "get"]), st.text(max_size=6), st.integers() | st.text(max_size=4)),
+    max_size=60,
+)
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+@settings(max_examples=60, deadline=None)
+@given(script=ops)
+def test_behaves_like_a_dict(limit: int, script: list[tuple[str, str, object]]) -> None:
+    model: dict[str, object] = {}
+    with SpillMap[object](limit=limit) as spill:
+        for op, key, value in script:
+            if op == "set":
+                model[key] = value
+                spill[key] = value
+            elif op == "del":
+                if key in model:
+                    del model[key]
+                    del spill[key]
+                else:
+                    with pytest.raises(KeyError):
+                        del spill[key]
+            else:
+                assert (key in spill) == (key in model)
+                assert spill.get(key) == model.get(key)
+        assert list(spill.items()) == list(model.items())
+        assert list(spill) == list(model)
+        assert len(spill) == len(model)
+
+
+def test_spills_past_its_limit_and_keeps_order_and_values() -> None:
+    with SpillMap[tuple[str, int]](limit=10) as spill:
+        for n in range(5000):
+            spill[f"k{n}"] = (f"v{n}", n)
+        assert spill.spilled
+        spill["k3"] = ("changed", -1)  # an update keeps the position
+        assert spill["k3"] == ("changed", -1)
+        assert spill["k4999"] == ("v4999", 4999)
+        keys = list(spill)
+        assert keys[:4] == ["k0", "k1", "k2", "k3"] and len(keys) == 5000
+        with pytest.raises(KeyError, match="nope"):
+            spill["nope"]
+        assert 5 not in spill  # type: ignore[comparison-overlap]  # not a str: never a key
+    assert not spill.spilled and len(spill) == 0  # closed: empty, no database
+
+
+def test_small_maps_never_touch_disk() -> None:
+    spill = SpillMap[int]((str(n), n) for n in range(100))
+    assert not spill.spilled and spill["99"] == 99
+
+
+def test_value_types_marshal_cannot_write_are_refused() -> None:
+    spill = SpillMap[object](limit=0)
+    with pytest.raises(ValueError, match="unmarshallable"):
+        spill["x"] = object()
+        len(spill)  # forces the write to disk
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+def test_set(limit: int) -> None:
+    with SpillSet(["b", "a"], limit=limit) as items:
+        items.add("c")
+        items.add("a")
+        items.discard("b")
+        items.discard("zz")
+        assert list(items) == ["a", "c"] and "a" in items and "b" not in items and len(items) == 2
+        assert items - {"a"} == {"c"}
