@@ -163,6 +163,22 @@ def test_log_decision_records_who_what_why_and_where():
     assert allowed.agent == "anonymous" and allowed.outcome == "failure"
 
 
+def test_log_decision_takes_the_address_the_access_log_takes(settings):
+    """Behind a trusted proxy the forwarded client is kept; a header sent past no trusted proxy is ignored."""
+    world = build_world()
+    reader = helpers.user("nguyenvanb", role="reader", **world.scope("ancestor"))
+    doc = Document.objects.filter(record__fonds__code="P-IN", secrecy_level=2).first()
+    decision = can(reader, Action.DOWNLOAD, doc)
+    settings.KHO_TRUSTED_PROXIES = ("10.0.0.0/8",)
+    proxied = {"REMOTE_ADDR": "10.0.0.7", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9"}
+    forged = {"REMOTE_ADDR": "198.51.100.5", "HTTP_X_FORWARDED_FOR": "10.9.9.9"}
+    ips = [
+        json.loads(Event.objects.get(pk=log_decision(reader, Action.DOWNLOAD, doc, decision, meta).pk).data)["ip"]
+        for meta in (proxied, forged)
+    ]
+    assert ips == ["203.0.113.9", "198.51.100.5"]
+
+
 def test_policy_registry():
     assert isinstance(policy_for(Document), DocumentPolicy)
     with pytest.raises(UnprotectedModelError):

@@ -19,6 +19,7 @@ import operator
 from functools import reduce
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -37,6 +38,7 @@ from kho.access.levels import (
 )
 from kho.agencies.models import Agency
 from kho.audit import log
+from kho.audit.middleware import client_ip
 from kho.audit.models import Event
 from kho.audit.vocabulary import EventType, Outcome
 from kho.core.codetables import SecrecyLevel
@@ -258,7 +260,8 @@ def log_decision(
     """Append an ACCESS event: who, which action on what, the decision and its reason, and from where.
 
     Must run inside the caller's transaction when it records a change. ``request_meta`` is Django's
-    ``request.META``; only ``REMOTE_ADDR`` is kept (a forwarded-for header is the proxy's to set).
+    ``request.META``; the address kept is the access log's
+    :func:`~kho.audit.middleware.client_ip` (``REMOTE_ADDR``, or the forwarded client behind a trusted proxy).
     """
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     data: dict[str, Any] = {
@@ -267,8 +270,8 @@ def log_decision(
         "reason": decision.reason,
         "params": {key: str(value) for key, value in decision.params.items()},
     }
-    if request_meta and request_meta.get("REMOTE_ADDR"):
-        data["ip"] = str(request_meta["REMOTE_ADDR"])
+    if request_meta and (ip := client_ip(request_meta, getattr(settings, "KHO_TRUSTED_PROXIES", ()))):
+        data["ip"] = ip
     return log.append(
         EventType.ACCESS,
         agent=log.user_agent(user) if authenticated else "anonymous",
