@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from kho.access import signin, totp
+from kho.access._totp_seal import open_secret
 from kho.access.models import SecondFactor
 from kho.audit.models import Event
 from kho.config.env import SignInPolicy
@@ -61,7 +62,8 @@ def test_enable_prints_secret_and_uri_once_and_audits_without_them(kho):
     account()
     result = kho("users", "totp", "enable", "lan")
     assert result.code == 0, result.err
-    secret = SecondFactor.objects.get(user__username="lan").secret
+    factor = SecondFactor.objects.get(user__username="lan")
+    secret = open_secret(factor.secret, factor.user_id)
     assert secret in result.out and "otpauth://totp/Kho%3Alan?secret=" + secret in result.out
     event = Event.objects.get(event_type="access", detail="second factor enabled")
     assert event.object_id == "lan" and secret not in event.data

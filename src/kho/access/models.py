@@ -101,7 +101,10 @@ class SignInThrottle(models.Model):
 
 
 class SecondFactor(models.Model):
-    """A user's TOTP secret (RFC 6238) and the last time step accepted, so a code is never used twice."""
+    """A user's TOTP secret (RFC 6238) and the last time step accepted, so a code is never used twice.
+
+    ``secret`` holds the secret sealed under the site's secret key (:mod:`kho.access._totp_seal`).
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -109,7 +112,7 @@ class SecondFactor(models.Model):
         on_delete=models.CASCADE,
         related_name="second_factor",
     )
-    secret = models.CharField(_("khóa bí mật (base32)"), max_length=64)
+    secret = models.CharField(_("khóa bí mật (đã mã hóa)"), max_length=200)
     last_step = models.BigIntegerField(_("bước thời gian dùng gần nhất"), default=-1)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 

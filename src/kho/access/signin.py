@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kho.access import totp
+from kho.access._totp_seal import SealedSecretError, open_secret, seal_secret
 from kho.access.models import AccessProfile, SecondFactor, SignInThrottle, ThrottleScope
 from kho.audit import log
 from kho.audit.middleware import client_ip
@@ -193,8 +194,8 @@ def verify_code(user: Any, code: str, now: dt.datetime | None = None) -> bool:
     if factor is None:
         return False
     try:
-        key = totp.decode_secret(factor.secret)
-    except totp.InvalidSecretError:
+        key = totp.decode_secret(open_secret(factor.secret, user.pk))
+    except (totp.InvalidSecretError, SealedSecretError):
         return False
     step = totp.match_step(key, code, (now or timezone.now()).timestamp())
     if step is None:
@@ -205,7 +206,7 @@ def verify_code(user: Any, code: str, now: dt.datetime | None = None) -> bool:
 def enrol(user: Any) -> tuple[str, str]:
     """Give ``user`` a new TOTP secret (replacing any old one); the secret and its ``otpauth://`` URI."""
     secret = totp.new_secret()
-    SecondFactor.objects.update_or_create(user=user, defaults={"secret": secret, "last_step": -1})
+    SecondFactor.objects.update_or_create(user=user, defaults={"secret": seal_secret(secret, user.pk), "last_step": -1})
     return secret, totp.provisioning_uri(secret, user.get_username(), ISSUER)
 
 

@@ -17,6 +17,8 @@ DEBUG = env.get_bool("KHO_DEBUG", default=False)
 _secret = env.get_secret_key(DATA_DIR)
 SECRET_KEY = _secret or "kho-insecure-development-key-set-KHO_SECRET_KEY-in-production"  # noqa: S105
 KHO_SECRET_KEY_IS_DEFAULT = not _secret
+# Earlier keys, comma-separated: sessions and sealed TOTP secrets made under them still open after a change.
+SECRET_KEY_FALLBACKS = env.get_list("KHO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env.get_list("KHO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list("KHO_CSRF_TRUSTED_ORIGINS", [])
 
