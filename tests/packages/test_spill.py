@@ -78,3 +78,23 @@ def test_set(limit: int) -> None:
         items.discard("zz")
         assert list(items) == ["a", "c"] and "a" in items and "b" not in items and len(items) == 2
         assert items - {"a"} == {"c"}
+
+
+def test_keys_that_are_not_utf8_are_kept_as_they_came() -> None:
+    """File names with bytes that are not UTF-8 arrive as lone surrogates; SQLite text cannot hold them."""
+    keys = ["a", "Quyết định.pdf", "tên-\udcff-lạ.pdf", "\x00plain", "\udcc3\udca9"]
+    with SpillMap[int](limit=0) as found:
+        for n, key in enumerate(keys):
+            found[key] = n
+        assert found.spilled and list(found) == keys and dict(found.items()) == {k: n for n, k in enumerate(keys)}
+        assert all(key in found for key in keys) and "\x00" not in found and "b" not in found
+        del found["tên-\udcff-lạ.pdf"]
+        assert "tên-\udcff-lạ.pdf" not in found and len(found) == 4
+
+
+def test_the_default_limit_is_read_when_a_map_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kho.packages.formats import spill
+
+    monkeypatch.setattr(spill, "DEFAULT_LIMIT", 1)
+    with SpillMap[int]((("a", 1), ("b", 2))) as lowered:
+        assert lowered.spilled

@@ -7,15 +7,21 @@ files were sent; the EAD, the representation METS files and the sidecar must all
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from kho.core.text import N_
 from kho.packages._read import EadFacts, MetsFacts
 from kho.packages._sidecar import Sidecar
+from kho.packages.formats.hashing import SeenFilter
+from kho.packages.formats.report import spill_map
+from kho.packages.formats.spill import SpillMap
 from kho.packages.report import TransferReport
 
 __all__ = ["check_counts", "check_cross_references", "check_identity", "sidecar_records"]
+
+#: A source's name and the items it holds, for :func:`_same_items`.
+_Source = tuple[str, Collection[str]]
 
 
 def sidecar_records(sidecar: Sidecar | None) -> Sequence[dict[str, Any]]:
@@ -125,7 +131,7 @@ def _per_record_counts(report: TransferReport, inventory: Mapping[str, Any], ead
     rows = inventory.get("records")
     rows = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
     listed = {str(r.get("file_code")): r for r in rows}
-    _same_set(report, "records", {"handover/inventory.json": set(listed), "EAD.xml": set(ead.records)})
+    _same_items(report, "records", ("handover/inventory.json", listed), ("EAD.xml", ead.records))
     for code, row in listed.items():
         docs = ead.records.get(code)
         if docs is not None and row.get("documents") != len(docs):
@@ -138,19 +144,55 @@ def _per_record_counts(report: TransferReport, inventory: Mapping[str, Any], ead
             )
 
 
-def _same_set(report: TransferReport, what: str, sets: Mapping[str, set[str]]) -> None:
-    """Report every item present in one source but missing from another."""
-    union = set().union(*sets.values())
-    for item in sorted(union):
-        missing = [source for source, items in sets.items() if item not in items]
-        if missing:
-            report.error(
-                "TRANSFER-MISMATCH",
-                item,
-                N_("%(what)s %(path)s is missing from %(sources)s."),
-                what=what,
-                sources=", ".join(missing),
-            )
+def _same_items(report: TransferReport, what: str, first: _Source, second: _Source) -> None:
+    """Report every item present in one source but missing from the other, in sorted order.
+
+    Only the differences are held (each becomes a finding anyway): the sources may be spilled maps and sets
+    of a large package, read one item at a time.
+    """
+    (first_name, first_items), (second_name, second_items) = first, second
+    missing = {item: second_name for item in first_items if item not in second_items}
+    missing.update((item, first_name) for item in second_items if item not in first_items)
+    _report_missing(report, what, missing)
+
+
+def _report_missing(report: TransferReport, what: str, missing: Mapping[str, str]) -> None:
+    """One finding per item, sorted, naming the source it is missing from."""
+    for item in sorted(missing):
+        report.error(
+            "TRANSFER-MISMATCH",
+            item,
+            N_("%(what)s %(path)s is missing from %(sources)s."),
+            what=what,
+            sources=missing[item],
+        )
+
+
+class _SeenFiles:
+    """The sidecar's files as its records pass: those METS lacks, and how many METS files were named.
+
+    Each METS file the sidecar names goes into a spilled set once; when their number is that of the METS
+    files, none is missing from the sidecar and the METS files need not be looked up one by one.
+    """
+
+    def __init__(self) -> None:
+        self.named: SpillMap[None] = spill_map()  # used as a set: paths from JSON may be any text
+        self.filter = SeenFilter()
+        self.not_in_mets: set[str] = set()  # each becomes a finding
+
+    def add(self, path: str, *, in_mets: bool) -> None:
+        """Count ``path`` (a METS file when ``in_mets``) once."""
+        if not in_mets:
+            self.not_in_mets.add(path)
+        elif not (self.filter.add(path) and path in self.named):
+            self.named[path] = None
+
+    def missing(self, mets: MetsFacts) -> dict[str, str]:
+        """Every path missing from one side, with the side it is missing from."""
+        missing = dict.fromkeys(self.not_in_mets, "METS.xml")
+        if len(self.named) != len(mets.files):
+            missing.update((path, "kho-transfer.json") for path in mets.files if path not in self.named)
+        return missing
 
 
 def check_cross_references(report: TransferReport, sidecar: Sidecar | None, mets: MetsFacts,
@@ -163,38 +205,43 @@ def check_cross_references(report: TransferReport, sidecar: Sidecar | None, mets
     counts = {"records": 0, "documents": 0, "files": 0}
     if sidecar is None:
         return counts
-    codes: set[str] = set()
-    seen_paths: set[str] = set()
-    for record in sidecar_records(sidecar):
-        codes.add(str(record.get("file_code")))
-        docs = documents_of(record)
-        counts["records"] += 1
-        counts["documents"] += len(docs)
-        in_ead = ead.records.get(str(record.get("file_code")))
-        if in_ead is not None:
-            _same_set(report, "documents", {"kho-transfer.json": {str(d.get("doc_id")) for d in docs},
-                                            "EAD.xml": set(in_ead)})  # fmt: skip
-        for doc in docs:
-            objects = objects_of(doc)
-            counts["files"] += len(objects)
-            paths = {str(o.get("path")) for o in objects}
-            seen_paths |= paths
-            daos = ead.daos.get(str(doc.get("doc_id")))
-            if daos is not None:
-                _same_set(report, "files", {"kho-transfer.json": paths, "EAD.xml": daos})
-            for obj in objects:
-                _check_object(report, obj, mets)
-    _same_set(report, "records", {"kho-transfer.json": codes, "EAD.xml": set(ead.records)})
-    _same_set(report, "files", {"kho-transfer.json": seen_paths, "METS.xml": set(mets.files)})
+    seen = _SeenFiles()
+    with spill_map() as codes, seen.named:  # codes: used as a set
+        for record in sidecar_records(sidecar):
+            codes[str(record.get("file_code"))] = None
+            docs = documents_of(record)
+            counts["records"] += 1
+            counts["documents"] += len(docs)
+            in_ead = ead.records.get(str(record.get("file_code")))
+            if in_ead is not None:
+                doc_ids = {str(d.get("doc_id")) for d in docs}
+                _same_items(report, "documents", ("kho-transfer.json", doc_ids), ("EAD.xml", set(in_ead)))
+            for doc in docs:
+                counts["files"] += _check_document(report, doc, mets, ead, seen)
+        _same_items(report, "records", ("kho-transfer.json", codes), ("EAD.xml", ead.records))
+        _report_missing(report, "files", seen.missing(mets))
     return counts
 
 
-def _check_object(report: TransferReport, obj: Mapping[str, Any], mets: MetsFacts) -> None:
-    """A sidecar object must be a METS file with the same SHA-256 and size."""
-    path = str(obj.get("path"))
-    listed = mets.files.get(path)
-    if listed is None:
-        return  # reported by the set comparison
+def _check_document(report: TransferReport, doc: Mapping[str, Any], mets: MetsFacts, ead: EadFacts,
+                    seen: _SeenFiles) -> int:  # fmt: skip
+    """A sidecar document's files against its EAD ``dao`` links and the METS files; return its file count."""
+    objects = objects_of(doc)
+    paths = {str(o.get("path")) for o in objects}
+    daos = ead.daos.get(str(doc.get("doc_id")))
+    if daos is not None:
+        _same_items(report, "files", ("kho-transfer.json", paths), ("EAD.xml", daos))
+    for obj in objects:
+        path = str(obj.get("path"))
+        listed = mets.files.get(path)
+        seen.add(path, in_mets=listed is not None)
+        if listed is not None:
+            _check_object(report, obj, path, listed)
+    return len(objects)
+
+
+def _check_object(report: TransferReport, obj: Mapping[str, Any], path: str, listed: tuple[str, int]) -> None:
+    """A sidecar object must have the SHA-256 and size of its METS file (``listed``)."""
     digest = str(obj.get("sha256", "")).removeprefix("sha256:").lower()
     if digest != listed[0] or obj.get("size") != listed[1]:
         report.error(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,8 @@ from urllib.parse import unquote as unhref
 from lxml import etree
 
 from kho.packages._sidecar import Sidecar, SidecarError, read_sidecar
-from kho.packages.formats import PackageFormatError, safe_join
+from kho.packages.formats import PackageFormatError, safe_join, spill
+from kho.packages.formats.report import spill_map
 from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted
 from kho.packages.layout import MAX_JSON_BYTES
 
@@ -35,20 +36,40 @@ _EAD_C = f"{{{EAD_NS}}}c"
 
 @dataclass(slots=True)
 class MetsFacts:
-    """Content files listed by the representation METS files: package path -> (sha256 hex, size)."""
+    """Content files listed by the representation METS files: package path -> (sha256 hex, size).
 
-    files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    ``files`` holds one entry per file, so it is a :class:`~kho.packages.formats.spill.SpillMap` (flat
+    memory); :meth:`close` drops it.
+    """
+
+    files: MutableMapping[str, tuple[str, int]] = field(default_factory=spill_map)
     readable: bool = True
+
+    def close(self) -> None:
+        """Drop the disk part of ``files``."""
+        if isinstance(self.files, spill.SpillMap):
+            self.files.close()
 
 
 @dataclass(slots=True)
 class EadFacts:
-    """Records and documents described in EAD, and the files each document links to (``dao``)."""
+    """Records and documents described in EAD, and the files each document links to (``dao``).
 
-    records: dict[str, list[str]] = field(default_factory=dict)
-    daos: dict[str, set[str]] = field(default_factory=dict)
+    ``records`` (code -> document ids) and ``daos`` (document id -> paths) grow with the package, so they
+    are spilling maps (:class:`~kho.packages.formats.spill.SpillMap`): change an entry by storing it again,
+    never in place; :meth:`close` drops them.
+    """
+
+    records: MutableMapping[str, list[str]] = field(default_factory=spill_map)
+    daos: MutableMapping[str, set[str]] = field(default_factory=spill_map)
     documents: int = 0
     readable: bool = True
+
+    def close(self) -> None:
+        """Drop the disk parts of ``records`` and ``daos``."""
+        for found in (self.records, self.daos):
+            if isinstance(found, spill.SpillMap):
+                found.close()
 
 
 def _stream(root: Path, rel: str, tag: str) -> Iterator[etree._Element]:
@@ -129,7 +150,8 @@ def _ead_records(facts: EadFacts, element: etree._Element) -> None:
 
 def _ead_record(facts: EadFacts, record: etree._Element) -> None:
     base = posixpath.dirname(_EAD_PATH)
-    docs = facts.records.setdefault(_unitid(record, "fileCode"), [])
+    code = _unitid(record, "fileCode")
+    docs = facts.records.get(code, [])
     for doc in record.iter(_EAD_C):
         if doc.get("level") != "item":
             continue
@@ -138,6 +160,7 @@ def _ead_record(facts: EadFacts, record: etree._Element) -> None:
         facts.documents += 1
         hrefs = (dao.get(f"{{{XLINK_NS}}}href") or "" for dao in doc.iterfind(f"{{{EAD_NS}}}did/{{{EAD_NS}}}dao"))
         facts.daos[doc_id] = {posixpath.normpath(posixpath.join(base, unhref(h))) for h in hrefs if h}
+    facts.records[code] = docs  # stored again: a spilled map keeps no reference to its values
 
 
 class FactsCollector:
@@ -164,8 +187,13 @@ class FactsCollector:
     def facts(self, observed: Collection[str]) -> tuple[MetsFacts, EadFacts]:
         """The METS and EAD facts: observed where the whole file was seen, else read again."""
         mets_paths = [f"representations/{name}/METS.xml" for name in self.names]
-        mets = self.mets if all(path in observed for path in mets_paths) else read_mets(self.package)
-        ead = self.ead if _EAD_PATH in observed else read_ead(self.package)
+        mets, ead = self.mets, self.ead
+        if not all(path in observed for path in mets_paths):
+            mets.close()
+            mets = read_mets(self.package)
+        if _EAD_PATH not in observed:
+            ead.close()
+            ead = read_ead(self.package)
         return mets, ead
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from kho.core.text import N_
 from kho.packages import _checks, _read, _values
 from kho.packages._sidecar import Sidecar
 from kho.packages._tags import list_tag_files, tag_manifest_paths
-from kho.packages.formats import BagValidationError, root_hash, validate_bag
+from kho.packages.formats import BagReport, BagValidationError, root_hash, validate_bag
 from kho.packages.formats.eark import validate_package
 from kho.packages.layout import INVENTORY_PATH, SIDECAR_PATH
 from kho.packages.report import TransferReport
@@ -113,6 +113,29 @@ def _check_tag_coverage(bag: Path, report: TransferReport) -> None:
             report.error("TRANSFER-TAG-UNLISTED", rel, N_("%(path)s is not listed in tagmanifest-sha256.txt; refused."))
 
 
+class _Under(Mapping[str, Mapping[str, str]]):
+    """The bag's digests of the files under one folder, by path inside it: a view, not a copy (flat memory).
+
+    Lookups cost one lookup in the bag's map; ``len()`` and iteration walk all of it.
+    """
+
+    def __init__(self, digests: Mapping[str, Mapping[str, str]], prefix: str) -> None:
+        self._digests, self._prefix = digests, prefix
+
+    def __getitem__(self, key: str) -> Mapping[str, str]:
+        return self._digests[self._prefix + key]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._prefix + key in self._digests
+
+    def __iter__(self) -> Iterator[str]:
+        size = len(self._prefix)
+        return (rel[size:] for rel in self._digests if rel.startswith(self._prefix))
+
+    def __len__(self) -> int:
+        return sum(1 for _rel in self)
+
+
 def _load(root: Path | None, rel: str, report: TransferReport, shown: str) -> dict[str, Any] | None:
     if root is None:
         return None
@@ -152,28 +175,41 @@ def verify_transfer(bag: Path, schema_dir: Path) -> Inspection:
         report.error("bag.not_a_directory", None, N_("%(bag)s is not a folder."), bag=str(bag))
         return Inspection(report)
     bag_report = validate_bag(bag)
-    report.findings.extend(bag_report.findings)
-    report.root_hash = _root_hash(bag)
-    package_dir = _layout(bag, report)
-    _check_tag_coverage(bag, report)
-    mets, ead = _read.MetsFacts(readable=False), _read.EadFacts(readable=False)
-    if package_dir is not None:
-        prefix = f"data/{package_dir.name}/"
-        known = {rel[len(prefix) :]: d for rel, d in bag_report.digests.items() if rel.startswith(prefix)}
-        collector = _read.FactsCollector(package_dir)  # METS and EAD facts read while validated: parsed once
-        package_report = validate_package(
-            package_dir, schema_dir, known_digests=known, observers=collector.observers()
-        )  # reads no file twice
-        report.findings.extend(package_report.findings)
-        report.package_id = package_report.package_id
-        mets, ead = collector.facts(package_report.observed)
-    inventory = _load(bag, INVENTORY_PATH, report, INVENTORY_PATH)
-    sidecar = _load_sidecar(package_dir, report, bag_report.digests)
-    folder = package_dir.name if package_dir else None
-    _checks.check_identity(report, folder=folder, bag_info=bag_report.info, inventory=inventory, sidecar=sidecar)
-    counts = _checks.check_cross_references(report, sidecar, mets, ead)
-    _checks.check_counts(report, inventory, counts, mets, ead)
+    try:
+        report.findings.extend(bag_report.findings)
+        report.root_hash = _root_hash(bag)
+        package_dir = _layout(bag, report)
+        _check_tag_coverage(bag, report)
+        mets, ead = _package_facts(bag_report, package_dir, schema_dir, report)
+        inventory = _load(bag, INVENTORY_PATH, report, INVENTORY_PATH)
+        sidecar = _load_sidecar(package_dir, report, bag_report.digests)
+    finally:
+        bag_report.close()  # one entry per file, needed no further
+    try:
+        folder = package_dir.name if package_dir else None
+        _checks.check_identity(report, folder=folder, bag_info=bag_report.info, inventory=inventory, sidecar=sidecar)
+        counts = _checks.check_cross_references(report, sidecar, mets, ead)
+        _checks.check_counts(report, inventory, counts, mets, ead)
+    finally:
+        mets.close()
+        ead.close()
     classified = _values.check_values(report, sidecar) if sidecar is not None else False
     if package_dir is not None and sidecar is not None:
         check_package_copies(report, package_dir, sidecar)  # signatures and PDF/A of the digitized copies
     return Inspection(report, package_dir, sidecar, inventory, classified)
+
+
+def _package_facts(
+    bag_report: BagReport, package_dir: Path | None, schema_dir: Path, report: TransferReport
+) -> tuple[_read.MetsFacts, _read.EadFacts]:
+    """Validate the E-ARK package (its checksums against the bag check's digests); return its METS and EAD facts."""
+    if package_dir is None:
+        return _read.MetsFacts(readable=False), _read.EadFacts(readable=False)
+    known = _Under(bag_report.digests, f"data/{package_dir.name}/")
+    collector = _read.FactsCollector(package_dir)  # METS and EAD facts read while validated: parsed once
+    package_report = validate_package(
+        package_dir, schema_dir, known_digests=known, observers=collector.observers()
+    )  # reads no file twice
+    report.findings.extend(package_report.findings)
+    report.package_id = package_report.package_id
+    return collector.facts(package_report.observed)

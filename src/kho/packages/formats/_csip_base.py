@@ -13,18 +13,21 @@ import mimetypes
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from lxml import etree
 
 from kho.core.text import N_
+from kho.packages.formats import spill
 from kho.packages.formats._earkxml import CSIP_NS, METS_NS, XLINK_NS, q, unhref
 from kho.packages.formats.earkreport import PackageReport
 from kho.packages.formats.exceptions import UnsafePathError
+from kho.packages.formats.report import spill_map
 from kho.packages.formats.safepath import safe_join, split_relative
 
 Level = Literal["root", "representation"]
@@ -171,17 +174,22 @@ def C(local: str) -> str:  # noqa: N802
 
 @dataclass(slots=True)
 class Inventory:
-    """What is really in the package: regular files with sizes, directories, symlinks."""
+    """What is really in the package: regular files with sizes, directories, symlinks.
 
-    files: dict[str, int] = field(default_factory=dict)
+    ``files`` holds one entry per file, so it is a :class:`~kho.packages.formats.spill.SpillMap` (flat
+    memory); :meth:`close` drops it.
+    """
+
+    files: MutableMapping[str, int] = field(default_factory=spill_map)
     dirs: set[str] = field(default_factory=set)
     symlinks: set[str] = field(default_factory=set)
 
-    def folded(self) -> dict[str, list[str]]:
-        """Map casefolded path -> real paths (for a case-insensitive fallback)."""
-        out: dict[str, list[str]] = {}
+    def folded(self) -> spill.SpillMap[list[str]]:
+        """Map casefolded path -> real paths (for a case-insensitive fallback); the caller closes it."""
+        out = spill_map()
         for path in self.files:
-            out.setdefault(path.casefold(), []).append(path)
+            key = path.casefold()
+            out[key] = [*out.get(key, []), path]
         return out
 
     def has_dir(self, path: str) -> bool:
@@ -192,6 +200,11 @@ class Inventory:
     def under(self, prefix: str) -> list[str]:
         """Regular files whose path starts with ``prefix``."""
         return sorted(p for p in self.files if p.startswith(prefix))
+
+    def close(self) -> None:
+        """Drop the disk part of ``files``."""
+        if isinstance(self.files, spill.SpillMap):
+            self.files.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,15 +219,72 @@ class RefCodes:
 
 @dataclass(slots=True)
 class FileRef:
-    """One reference from a METS file to a file in the package, to check for size and checksum."""
+    """One reference from a METS file to a file in the package, to check for size and checksum.
+
+    ``actual`` is the file's size as the inventory found it.
+    """
 
     mets: str
     path: str
+    actual: int
     size: str | None
     checksum: str | None
     checksum_type: str | None
     codes: RefCodes
     section: str
+
+    def encode(self) -> tuple[Any, ...]:
+        """The reference as a tuple of plain values (what a spilled map can hold)."""
+        codes = self.codes
+        return (self.mets, self.path, self.actual, self.size, self.checksum, self.checksum_type,
+                (codes.href, codes.size, codes.checksum, codes.checksum_type), self.section)  # fmt: skip
+
+    @classmethod
+    def decode(cls, value: tuple[Any, ...]) -> FileRef:
+        """The reference :meth:`encode` gave ``value`` for."""
+        mets, path, actual, size, checksum, checksum_type, codes, section = value
+        return cls(mets, path, actual, size, checksum, checksum_type, RefCodes(*codes), section)
+
+
+class RefList:
+    """The file references of one run, in order, kept in a spilled map (one entry per referenced file).
+
+    :meth:`extend` splices another list in without copying it: the references of a METS file's streamed
+    file group take their place in the order of the whole document.
+    """
+
+    def __init__(self) -> None:
+        self._items: spill.SpillMap[tuple[Any, ...]] = spill_map()
+        self._parts: list[RefList | int] = []  # in order: a run of that many own items, or a spliced list
+        self._count = 0
+
+    def append(self, ref: FileRef) -> None:
+        """Add ``ref`` at the end."""
+        self._items[str(self._count)] = ref.encode()
+        self._count += 1
+        if self._parts and isinstance(self._parts[-1], int):
+            self._parts[-1] += 1
+        else:
+            self._parts.append(1)
+
+    def extend(self, other: RefList) -> None:
+        """Add every reference of ``other`` at the end (``other`` must not change afterwards)."""
+        self._parts.append(other)
+
+    def __iter__(self) -> Iterator[FileRef]:
+        own = iter(self._items.values())
+        for part in self._parts:
+            if isinstance(part, RefList):
+                yield from part
+            else:
+                yield from (FileRef.decode(value) for value in islice(own, part))
+
+    def close(self) -> None:
+        """Drop the disk parts of this list and of the lists spliced in."""
+        self._items.close()
+        for part in self._parts:
+            if isinstance(part, RefList):
+                part.close()
 
 
 @dataclass(slots=True)
@@ -243,20 +313,27 @@ class Context:
     report: PackageReport
     inventory: Inventory
     now: datetime
-    refs: list[FileRef] = field(default_factory=list)
+    refs: RefList = field(default_factory=RefList)
     docs: list[MetsDoc] = field(default_factory=list)
-    digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    digests: MutableMapping[str, dict[str, str]] = field(default_factory=spill_map)  # hashed here, not ``known``
+    referenced: MutableMapping[str, int] = field(default_factory=spill_map)  # see ``check_fixity``
     unreadable: set[str] = field(default_factory=set)
     known: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     observers: Mapping[str, Observer] = field(default_factory=dict)
     dirs: set[str] = field(default_factory=set)
-    _folded: dict[str, list[str]] | None = None
+    _folded: spill.SpillMap[list[str]] | None = None
 
-    def folded(self) -> dict[str, list[str]]:
+    def folded(self) -> Mapping[str, list[str]]:
         """Cached :meth:`Inventory.folded`."""
         if self._folded is None:
             self._folded = self.inventory.folded()
         return self._folded
+
+    def close(self) -> None:
+        """Drop every spilled map of the run."""
+        for closable in (self.inventory, self.refs, self.digests, self.referenced, self._folded):
+            if isinstance(closable, Inventory | RefList | spill.SpillMap):
+                closable.close()
 
 
 @dataclass(slots=True)
@@ -273,7 +350,7 @@ class GroupFiles:
     @classmethod
     def of(cls, ctx: Context) -> GroupFiles:
         """Start collecting for one group of the run ``ctx``."""
-        return cls(replace(ctx, report=PackageReport(path=ctx.report.path), refs=[]))
+        return cls(replace(ctx, report=PackageReport(path=ctx.report.path), refs=RefList()))
 
 
 def scan_inventory(root: Path, report: PackageReport) -> Inventory:
@@ -307,7 +384,7 @@ def scan_inventory(root: Path, report: PackageReport) -> Inventory:
     return inventory
 
 
-def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> str | None:
+def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> tuple[str, int] | None:
     """Turn an ``xlink:href`` of ``doc`` into an existing package path, or report why not.
 
     The href is percent-decoded and taken relative to the METS file's folder. Absolute URLs, ``/``
@@ -316,7 +393,7 @@ def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> str | Non
     ``KHO-HREF-CASE`` warning and is used; a missing file is an error with ``code``.
 
     Returns:
-        The package path of the existing regular file, or None.
+        The package path of the existing regular file and its size, or None.
     """
     report = ctx.report
     if _SCHEME.match(value) or value.startswith(("/", "\\")):
@@ -325,8 +402,9 @@ def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> str | Non
     relative = doc.base + unhref(value)
     try:
         path = "/".join(split_relative(relative))
-        if path in ctx.inventory.files:
-            return path  # found by the inventory's walk, which follows no link: no filesystem call needed
+        size = ctx.inventory.files.get(path)
+        if size is not None:
+            return path, size  # found by the inventory's walk, which follows no link: no filesystem call needed
         safe_join(ctx.root, relative, ctx.dirs)  # a link on the way must not lead out of the package
     except UnsafePathError as exc:
         report.error(
@@ -342,7 +420,7 @@ def resolve_href(ctx: Context, doc: MetsDoc, value: str, code: str) -> str | Non
             "KHO-HREF-CASE", doc.path, N_("%(path)s refers to %(href)r, found only as %(actual)s."),
             href=value, actual=candidates[0],
         )  # fmt: skip
-        return candidates[0]
+        return candidates[0], ctx.inventory.files[candidates[0]]
     report.error(code, doc.path, N_("%(path)s refers to %(href)r, which is not a file in the package."), href=value)
     return None
 

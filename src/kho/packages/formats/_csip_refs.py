@@ -7,7 +7,7 @@ pool of :func:`kho.packages.formats.hashing.hash_many` (memory does not grow wit
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 from lxml import etree
@@ -16,8 +16,10 @@ from kho.core.text import N_
 from kho.packages.formats._csip_base import CHECKSUM_ALGORITHMS, Context, FileRef, M
 from kho.packages.formats._earkxml import EAD_NS, PREMIS2_NS, PREMIS_NS, unhref
 from kho.packages.formats.eark_errors import MalformedXmlError, UnsafeXmlError
+from kho.packages.formats.earkreport import PackageReport
 from kho.packages.formats.exceptions import PackageFormatError
 from kho.packages.formats.hashing import hash_file, hash_many
+from kho.packages.formats.report import FindingList, spill_map
 from kho.packages.formats.safepath import safe_join
 from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors, schema_lock
 from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted, parse_untrusted, root_tag
@@ -30,43 +32,103 @@ _PREMIS_ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA384"
 _METADATA_SECTIONS = frozenset({"dmdSec", "digiprovMD", "rightsMD", "techMD", "sourceMD"})
 
 
-def _jobs(ctx: Context) -> dict[str, set[str]]:
-    """Map each referenced path to the hashlib algorithms its references need."""
-    needed: dict[str, set[str]] = defaultdict(set)
-    for ref in ctx.refs:
-        algorithm = CHECKSUM_ALGORITHMS.get((ref.checksum_type or "").upper())
-        if ref.checksum and algorithm:
-            needed[ref.path].add(algorithm)
-    return needed
-
-
 def check_fixity(ctx: Context) -> None:
-    """Compare every reference's ``@SIZE`` and ``@CHECKSUM`` with the file (CSIP27/29/41/43/54/56/69/71)."""
-    needed = _jobs(ctx)
-    digests = ctx.digests
-    for path, algos in list(needed.items()):
-        known = ctx.known.get(path)
-        if known is not None and algos <= known.keys():
-            digests[path] = dict(known)  # computed from this very file moments ago (e.g. by the bag check)
-            del needed[path]
+    """Compare every reference's ``@SIZE`` and ``@CHECKSUM`` with the file (CSIP27/29/41/43/54/56/69/71).
+
+    A reference whose digest the caller knows (``ctx.known``: computed from the file moments ago, e.g. by the
+    bag check) is compared as it passes; the files of the others are hashed once, with every algorithm
+    they need, and those references are compared in a second pass. Either way the findings keep the
+    references' order, and nothing is held per file but spilled maps: ``ctx.referenced`` gets every
+    referenced path, with its size once its digests are known (else -1).
+    """
+    early = PackageReport(path=ctx.report.path)  # findings of references compared in the first pass
+    spans: list[tuple[int, int, int]] = []  # (reference index, first and end finding in ``early``)
+    deferred: list[list[int]] = []  # runs [start, end) of indices of references compared after hashing
+    with spill_map() as needed:  # path -> (algorithms to hash, size)
+        for index, ref in enumerate(ctx.refs):
+            digests = _first_pass(ctx, ref, needed)
+            if digests is None:
+                if deferred and deferred[-1][1] == index:
+                    deferred[-1][1] = index + 1
+                else:
+                    deferred.append([index, index + 1])
+                continue
+            before = len(early.findings)
+            _compare(early, ref, digests)
+            if len(early.findings) > before:
+                spans.append((index, before, len(early.findings)))
+        _hash_needed(ctx, needed)
+    for size in ctx.referenced.values():
+        if size >= 0:
+            ctx.report.files_checked += 1
+            ctx.report.bytes_checked += size
+    if not deferred:
+        ctx.report.findings.extend(early.findings)
+        return
+    _second_pass(ctx, early, spans, deferred)
+
+
+def _first_pass(
+    ctx: Context, ref: FileRef, needed: MutableMapping[str, tuple[list[str], int]]
+) -> Mapping[str, str] | None:
+    """The digests to compare ``ref`` with now, or None after queueing its file for hashing."""
+    referenced = ctx.referenced
+    algorithm = CHECKSUM_ALGORITHMS.get((ref.checksum_type or "").upper())
+    if not ref.checksum or not algorithm:
+        if ref.path not in referenced:
+            referenced[ref.path] = -1
+        return {}
+    known = ctx.known.get(ref.path)
+    if known is not None and algorithm in known:
+        referenced[ref.path] = ref.actual
+        return known
+    algorithms, _size = needed.get(ref.path, ([], 0))
+    if algorithm not in algorithms:
+        needed[ref.path] = ([*algorithms, algorithm], ref.actual)
+    if ref.path not in referenced:
+        referenced[ref.path] = -1
+    return None
+
+
+def _hash_needed(ctx: Context, needed: Mapping[str, tuple[list[str], int]]) -> None:
+    """Hash the files the first pass queued, on the bounded pool; their digests go to ``ctx.digests``."""
     jobs = (
-        (path, safe_join(ctx.root, path, ctx.dirs), sorted(algos), ctx.inventory.files[path])
-        for path, algos in needed.items()
+        ((path, size), safe_join(ctx.root, path, ctx.dirs), sorted(algorithms), size)
+        for path, (algorithms, size) in needed.items()
     )
-    total = sum(ctx.inventory.files[path] for path in needed)
-    for path, result in hash_many(jobs, total_bytes=total):
+    total = sum(size for _algorithms, size in needed.values())
+    for (path, size), result in hash_many(jobs, total_bytes=total):
         if isinstance(result, OSError):
             ctx.report.error("KHO-UNREADABLE", path, N_("Cannot read %(path)s: %(error)s"), error=str(result))
         else:
-            digests[path] = result
-    ctx.report.files_checked = len(digests)
-    ctx.report.bytes_checked = sum(ctx.inventory.files[path] for path in digests)
-    for ref in ctx.refs:
-        _compare(ctx, ref, digests.get(ref.path, {}))
+            ctx.digests[path] = result
+            ctx.referenced[path] = size
 
 
-def _compare(ctx: Context, ref: FileRef, digests: dict[str, str]) -> None:
-    report, actual = ctx.report, ctx.inventory.files[ref.path]
+def _second_pass(ctx: Context, early: PackageReport, spans: list[tuple[int, int, int]],
+                 deferred: list[list[int]]) -> None:  # fmt: skip
+    """Report the first pass's findings and compare the deferred references, all in the references' order."""
+    spans_left, runs = iter(spans), iter(deferred)
+    span, run = next(spans_left, None), next(runs, None)
+    for index, ref in enumerate(ctx.refs):
+        while run is not None and index >= run[1]:
+            run = next(runs, None)
+        if run is not None and run[0] <= index:
+            fresh = ctx.digests.get(ref.path)
+            _compare(ctx.report, ref, _digests(ctx, ref.path) if fresh is not None else {})
+        elif span is not None and span[0] == index:
+            ctx.report.findings.extend(early.findings[span[1] : span[2]])
+            span = next(spans_left, None)
+
+
+def _digests(ctx: Context, path: str) -> dict[str, str]:
+    """Every digest of ``path`` known so far: the caller's (``ctx.known``) and those computed here."""
+    known, fresh = ctx.known.get(path), ctx.digests.get(path)
+    return {**(known or {}), **(fresh or {})}
+
+
+def _compare(report: FindingList, ref: FileRef, digests: Mapping[str, str]) -> None:
+    actual = ref.actual
     if ref.size is not None and (not ref.size.strip().isdigit() or int(ref.size) != actual):
         report.error(
             ref.codes.size, ref.path, N_("%(path)s is %(actual)d bytes but %(mets)s says %(value)s."),
@@ -97,14 +159,16 @@ def check_unreferenced(ctx: Context) -> None:
     """
     if "" in ctx.unreadable or "METS.xml" not in ctx.inventory.files:
         return
-    referenced = {ref.path for ref in ctx.refs}
     any_dmd = any(doc.root.find(M("dmdSec")) is not None for doc in ctx.docs)
     any_amd = any(doc.root.find(M("amdSec")) is not None for doc in ctx.docs)
-    for path in sorted(ctx.inventory.files):
-        if path in referenced or path == "METS.xml" or _REP_METS.fullmatch(path) or _SCHEMAS.match(path):
-            continue
-        if any(path.startswith(base) for base in ctx.unreadable):
-            continue
+    unreferenced = [
+        path
+        for path in ctx.inventory.files
+        if not (path == "METS.xml" or _REP_METS.fullmatch(path) or _SCHEMAS.match(path))
+        and not any(path.startswith(base) for base in ctx.unreadable)
+        and path not in ctx.referenced  # last: a lookup in a spilled map (``check_fixity`` filled it)
+    ]  # only the files reported below, so memory stays flat
+    for path in sorted(unreferenced):
         if _DESCRIPTIVE.match(path):
             code = "CSIP21" if any_dmd else "CSIP17"
             ctx.report.error(code, path, N_("Descriptive metadata %(path)s is not referenced by a dmdSec."))
@@ -206,18 +270,22 @@ def _premis_object_fixity(ctx: Context, obj: etree._Element) -> list[tuple[str, 
     """
     ns = {"p": PREMIS_NS}
     path = unhref(obj.findtext("p:objectIdentifier/p:objectIdentifierValue", "", ns).strip())
-    if path not in ctx.inventory.files:
-        return []
     mismatches = []
+    digests: dict[str, str] | None = None
     for fixity in obj.iterfind("p:objectCharacteristics/p:fixity", ns):
         name = fixity.findtext("p:messageDigestAlgorithm", "", ns).upper().replace("-", "")
         algorithm = _PREMIS_ALGORITHMS.get(name)
         if algorithm is None:
             continue
-        known = ctx.digests.setdefault(path, {})
-        if algorithm not in known:
-            known.update(hash_file(safe_join(ctx.root, path, ctx.dirs), [algorithm]))
-        if known[algorithm] != fixity.findtext("p:messageDigest", "", ns).strip().lower():
+        if digests is None:
+            digests = _digests(ctx, path)  # a file with digests is in the package: one lookup, not two
+            if not digests and path not in ctx.inventory.files:
+                return []
+        if algorithm not in digests:
+            computed = hash_file(safe_join(ctx.root, path, ctx.dirs), [algorithm])
+            digests.update(computed)
+            ctx.digests[path] = {**ctx.digests.get(path, {}), **computed}
+        if digests[algorithm] != fixity.findtext("p:messageDigest", "", ns).strip().lower():
             mismatches.append((path, name))
     return mismatches
 

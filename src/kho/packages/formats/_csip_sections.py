@@ -126,15 +126,15 @@ def _queue(ctx: Context, doc: MetsDoc, node: etree._Element, codes: RefCodes, se
             codes.href, doc.path, N_("%(path)s: a %(element)s has an empty xlink:href."), element=section
         )
         return
-    path = resolve_href(ctx, doc, value, codes.href)
-    if path is None:
+    found = resolve_href(ctx, doc, value, codes.href)
+    if found is None:
         return
     holder = node if node.tag == M("mdRef") else node.getparent()
     if holder is None:  # an FLocat always sits in a file element; keep mypy and the odd tree happy
         return
-    ctx.refs.append(
-        FileRef(doc.path, path, holder.get("SIZE"), holder.get("CHECKSUM"), holder.get("CHECKSUMTYPE"), codes, section)
-    )
+    path, actual = found
+    size, checksum, checksum_type = holder.get("SIZE"), holder.get("CHECKSUM"), holder.get("CHECKSUMTYPE")
+    ctx.refs.append(FileRef(doc.path, path, actual, size, checksum, checksum_type, codes, section))
 
 
 def check_metadata_sections(ctx: Context, doc: MetsDoc) -> None:

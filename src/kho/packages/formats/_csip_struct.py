@@ -160,5 +160,5 @@ def _mptr(ctx: Context, doc: MetsDoc, mptr: etree._Element, groups: dict[str | N
     value = mptr.get(X("href"))
     if not value:
         report.error("CSIP110", doc.path, N_("%(path)s: an mptr has no xlink:href."))
-    elif (path := resolve_href(ctx, doc, value, "CSIP110")) is not None:
-        ctx.refs.append(FileRef(doc.path, path, None, None, None, _MPTR, "mptr"))
+    elif (found := resolve_href(ctx, doc, value, "CSIP110")) is not None:
+        ctx.refs.append(FileRef(doc.path, found[0], found[1], None, None, None, _MPTR, "mptr"))

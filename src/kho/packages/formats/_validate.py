@@ -4,6 +4,10 @@ Order: scan the tree once (symlinks and special files are errors, never followed
 bag-info.txt and fetch.txt, load every manifest and tag manifest, compare them with the tree
 (completeness, Payload-Oxum), then hash every listed file once for all its algorithms on a bounded
 thread pool. Conformance-suite rules are documented where they are not obvious from RFC 8493.
+
+Every per-file map (the payload files found, each manifest's entries, the names compared for collisions,
+the digests in the report) is a :class:`~kho.packages.formats.spill.SpillMap`, so memory stays flat however
+many files the bag holds; passes over them are few, and lookups that would mostly miss are filtered first.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import codecs
 import os
 import re
 import stat
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kho.core.text import N_, nfc
+from kho.packages.formats import spill
 from kho.packages.formats._manifest import (
     decode_path,
     iter_text_lines,
@@ -32,8 +37,8 @@ from kho.packages.formats._tagchecks import (
     check_path,
 )
 from kho.packages.formats.exceptions import UnsafePathError
-from kho.packages.formats.hashing import DIGEST_HEX_LENGTH, hash_many
-from kho.packages.formats.report import BagReport
+from kho.packages.formats.hashing import DIGEST_HEX_LENGTH, SeenFilter, hash_many
+from kho.packages.formats.report import BagReport, spill_map
 from kho.packages.formats.safepath import split_relative
 
 __all__ = ["SYSTEM_FILE_NAMES", "is_valid_bag", "validate_bag"]
@@ -58,20 +63,32 @@ SYSTEM_FILE_NAMES = frozenset(
 
 @dataclass(slots=True)
 class _Tree:
-    """What is on disk: regular files under data/ (with sizes), tag files, symlinks."""
+    """What is on disk: regular files under data/ (with sizes, in a spilled map), tag files, symlinks."""
 
-    payload: dict[str, int] = field(default_factory=dict)
+    payload: MutableMapping[str, int] = field(default_factory=spill_map)
     tags: set[str] = field(default_factory=set)
     symlinks: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
 class _Manifest:
-    """One loaded (tag) manifest: decoded relative path to lower-case digest."""
+    """One loaded (tag) manifest.
+
+    Attributes:
+        entries: Decoded relative path -> (lower-case digest, where the scan found the file: its size for a
+            payload file, -1 for a tag file, None when it found none), in a spilled map.
+        present: How many entries the scan found as payload files.
+    """
 
     name: str
     algorithm: str
-    entries: dict[str, str] = field(default_factory=dict)
+    entries: MutableMapping[str, tuple[str, int | None]] = field(default_factory=spill_map)
+    present: int = 0
+    seen: SeenFilter = field(default_factory=SeenFilter, repr=False)  # spares a lookup per new entry
+
+
+#: A hashing job's key: the path and every ``(manifest, digest)`` listing it.
+_Job = tuple[str, list[tuple["_Manifest", str]]]
 
 
 def _is_system_file(rel: str) -> bool:
@@ -90,15 +107,26 @@ class _Validator:
         self.report = BagReport(path=str(root))
         self.tree = _Tree()
         self.decl = Declaration()
-        # Every file a manifest lists -> the path to open; None: the root joined with it (no string per file).
-        self.paths: dict[str, str | None] = {}
+        # The path to open of a listed file the scan did not find (checked by safe_join); else root + path.
+        self.paths: dict[str, str] = {}
         self.dirs: set[str] = set()  # folders safe_join found to be real (this run only)
+        self.listed_bytes = 0  # size of the listed payload files found on disk
+        self.maps: list[MutableMapping[str, Any]] = [self.tree.payload]  # spilled maps to close at the end
 
     def run(self) -> BagReport:
         """Run every check and return the report."""
         if not self.root.is_dir():
             self.report.error("bag.not_a_directory", None, N_("%(bag)s is not a directory."), bag=str(self.root))
             return self.report
+        try:
+            self._run()
+        finally:
+            for found in self.maps:
+                if isinstance(found, spill.SpillMap):
+                    found.close()
+        return self.report
+
+    def _run(self) -> None:
         self._scan()
         self.decl = check_bagit_txt(self.root, self.report)
         info = check_bag_info(self.root, self.decl, self.report)
@@ -110,7 +138,6 @@ class _Validator:
         self._check_tag_presence(tagmanifests)
         if not self.fast:
             self._check_fixity(manifests + tagmanifests)
-        return self.report
 
     # -- tree -------------------------------------------------------------------------------------
 
@@ -130,8 +157,6 @@ class _Validator:
                     N_("%(path)s cannot be listed: %(error)s."),
                     error=exc.strerror or "",
                 )
-        self.report.payload_files = len(self.tree.payload)
-        self.report.payload_bytes = sum(self.tree.payload.values())
         if not (self.root / "data").is_dir() or "data" in self.tree.symlinks:
             self.report.error("payload.directory_missing", "data", N_("The bag has no data/ payload directory."))
 
@@ -146,7 +171,10 @@ class _Validator:
         elif not stat.S_ISREG(mode):
             self.report.error("bag.special_file", rel, N_("%(path)s is not a regular file (device, FIFO or socket)."))
         elif rel.startswith("data/"):
-            self.tree.payload[rel] = entry.stat(follow_symlinks=False).st_size
+            size = entry.stat(follow_symlinks=False).st_size
+            self.tree.payload[rel] = size
+            self.report.payload_files += 1  # each path is found once
+            self.report.payload_bytes += size
             if _is_system_file(rel):
                 self.report.warning("payload.system_file", rel, N_("%(path)s is an operating-system file."))
             if nfc(rel) != rel:
@@ -197,6 +225,7 @@ class _Validator:
     def _load(self, name: str, algorithm: str, *, tag: bool) -> _Manifest:
         """Parse one manifest, recording malformed lines, bad digests, unsafe paths and duplicates."""
         manifest = _Manifest(name, algorithm)
+        self.maps.append(manifest.entries)
         for lineno, line in self._stream_lines(name):
             if line.strip():
                 self._load_line(manifest, lineno, line, tag=tag)
@@ -251,9 +280,10 @@ class _Validator:
                 N_("%(path)s line %(line)d uses md5sum's '*' marker."),
                 line=lineno,
             )
-        rel = self._resolve(entry.raw_path, name)
-        if rel is None:
+        resolved = self._resolve(entry.raw_path, name)
+        if resolved is None:
             return
+        rel, found = resolved
         if rel.startswith("data/") == tag:
             code, message = (
                 ("tagmanifest.payload_path", N_("Tag manifest %(manifest)s lists payload file %(path)s."))
@@ -262,10 +292,18 @@ class _Validator:
             )
             (self.report.warning if tag else self.report.error)(code, rel, message, manifest=name)
             return
-        self._add_entry(manifest, rel, digest)
+        self._add_entry(manifest, rel, (digest, found))
 
-    def _resolve(self, raw: str, source: str) -> str | None:
-        """Decode a manifest path and gate it through ``safe_join`` (cached per decoded path)."""
+    def _found(self, rel: str) -> int | None:
+        """Where the scan found ``rel``: its size for a payload file, -1 for a tag file, None for neither."""
+        return -1 if rel in self.tree.tags else self.tree.payload.get(rel)
+
+    def _resolve(self, raw: str, source: str) -> tuple[str, int | None] | None:
+        """Decode a manifest path and gate it through ``safe_join`` (cached per decoded path).
+
+        Returns:
+            The decoded path and where the scan found it (see :meth:`_found`), or None when it is unsafe.
+        """
         decode = self.decl.decodes_paths
         if decode:
             decoded = _strip_dot(decode_path(raw))
@@ -281,23 +319,25 @@ class _Validator:
             )
         text = decode_path(raw) if decode else raw
         if text in self.paths:
-            return text
-        if (text in self.tree.payload or text in self.tree.tags) and _portable(text):
-            self.paths[text] = None  # found by the scan, which follows no link: no lstat needed
-            return text
+            return text, self._found(text)
+        found = self._found(text)  # one lookup for the common case, a file the scan found
+        if found is not None and _portable(text):
+            return text, found  # found by the scan, which follows no link: no lstat needed
         checked = check_path(self.root, text, source, self.report, decode=False, dirs=self.dirs)
         if checked is None:
             return None
         rel, joined = checked
         self.paths[rel] = str(joined)
-        return rel
+        return rel, self._found(rel)
 
-    def _add_entry(self, manifest: _Manifest, rel: str, digest: str) -> None:
+    def _add_entry(self, manifest: _Manifest, rel: str, entry: tuple[str, int | None]) -> None:
         """Add an entry, reporting a repeated path (error from BagIt 1.0 on, or with other digest)."""
-        previous = manifest.entries.get(rel)
+        previous = manifest.entries.get(rel) if manifest.seen.add(rel) else None
         if previous is None:
-            manifest.entries[rel] = digest
-        elif previous != digest:
+            manifest.entries[rel] = entry
+            if entry[1] is not None and entry[1] >= 0:
+                manifest.present += 1
+        elif previous[0] != entry[0]:
             self.report.error(
                 "manifest.conflicting_entries",
                 rel,
@@ -315,13 +355,27 @@ class _Validator:
             )
 
     def _check_name_conflicts(self, manifest: _Manifest) -> None:
-        """Warn about paths that differ only in Unicode normalisation or in letter case."""
-        by_nfc: dict[str, list[str]] = defaultdict(list)
-        for rel in manifest.entries:
-            by_nfc[nfc(rel).casefold()].append(rel)
-        for group in by_nfc.values():
-            if len(group) < 2:
-                continue
+        """Warn about paths that differ only in Unicode normalisation or in letter case.
+
+        One pass over the entries; a spilled map remembers the first path of each folded name, and only
+        the names that collide (each is reported) are held in memory.
+        """
+        groups: dict[str, tuple[int, list[str]]] = {}  # folded name -> (first position, paths)
+        system: list[str] = []
+        names = SeenFilter()
+        with spill_map() as first:  # folded name -> (position, path) of its first path
+            for index, rel in enumerate(manifest.entries):
+                key = nfc(rel).casefold()
+                if key in groups:
+                    groups[key][1].append(rel)
+                elif names.add(key) and key in first:
+                    position, path = first[key]
+                    groups[key] = (position, [path, rel])
+                else:
+                    first[key] = (index, rel)
+                if _is_system_file(rel):
+                    system.append(rel)
+        for _index, group in sorted(groups.values(), key=lambda found: found[0]):
             code = "path.normalization_conflict" if len({nfc(g) for g in group}) < len(group) else "path.case_conflict"
             self.report.warning(
                 code,
@@ -330,18 +384,17 @@ class _Validator:
                 manifest=manifest.name,
                 names=", ".join(repr(g) for g in group),
             )
-        for rel in manifest.entries:
-            if _is_system_file(rel) and rel not in self.tree.payload:
+        for rel in system:
+            if rel not in self.tree.payload:
                 self.report.warning("payload.system_file", rel, N_("%(path)s is an operating-system file."))
 
     # -- completeness, oxum, fixity ---------------------------------------------------------------
 
     def _check_completeness(self, manifests: list[_Manifest], fetch: dict[str, str]) -> int:
         """Every payload file in every manifest, every listed file present or pending in fetch.txt."""
-        listed: dict[str, list[str]] = defaultdict(list)
         for manifest in manifests:
-            for rel in manifest.entries:
-                listed[rel].append(manifest.name)
+            if manifest.present == self.report.payload_files:
+                continue  # it lists every payload file: no need to look each up
             for rel in self.tree.payload:
                 if rel not in manifest.entries:
                     self.report.error(
@@ -351,9 +404,7 @@ class _Validator:
                         manifest=manifest.name,
                     )
         pending = 0
-        for rel, names in listed.items():
-            if rel in self.tree.payload or rel in self.tree.symlinks:
-                continue
+        for rel, names in self._absent(manifests).items():
             if rel in fetch:
                 pending += 1
                 self.report.warning(
@@ -371,6 +422,21 @@ class _Validator:
                 self.report.error("fetch.not_in_manifest", rel, N_("fetch.txt lists %(path)s but a manifest does not."))
         self.report.fetch_pending = pending
         return pending
+
+    def _absent(self, manifests: list[_Manifest]) -> dict[str, list[str]]:
+        """Listed files that are not on disk, with the manifests listing them; adds up ``listed_bytes``."""
+        absent: dict[str, list[str]] = {}  # each becomes a finding: flat memory for a complete bag
+        for position, manifest in enumerate(manifests):
+            earlier = manifests[:position]
+            for rel, (_digest, size) in manifest.entries.items():
+                if rel in absent:
+                    absent[rel].append(manifest.name)
+                elif size is not None:
+                    if not (earlier and any(rel in m.entries for m in earlier)):
+                        self.listed_bytes += size  # counted with the first manifest listing it
+                elif rel not in self.tree.symlinks:
+                    absent[rel] = [manifest.name]
+        return absent
 
     def _check_oxum(self, oxum: str | None, pending: int) -> None:
         """Compare Payload-Oxum with the files found (only a warning while fetch items are pending)."""
@@ -411,31 +477,32 @@ class _Validator:
 
     def _open_path(self, rel: str) -> str:
         """The path to open for a file a manifest lists (see ``self.paths``)."""
-        return self.paths[rel] or os.path.join(self.root, rel)  # noqa: PTH118 - str paths, one join per file
+        return self.paths.get(rel) or os.path.join(self.root, rel)  # noqa: PTH118 - str paths, one join per file
+
+    def _fixity_jobs(self, manifests: list[_Manifest]) -> Iterator[tuple[_Job, str, list[str], int]]:
+        """One hashing job per present listed file, with every manifest's digest of it (see ``hash_many``)."""
+        for position, manifest in enumerate(manifests):
+            earlier, later = manifests[:position], manifests[position + 1 :]
+            for rel, (digest, size) in manifest.entries.items():
+                if size is None or any(rel in m.entries for m in earlier):
+                    continue  # not on disk, or hashed with the first manifest listing it
+                items = [(manifest, digest)]
+                items.extend((m, e[0]) for m in later if (e := m.entries.get(rel)) is not None)
+                yield (rel, items), self._open_path(rel), sorted({m.algorithm for m, _ in items}), size
 
     def _check_fixity(self, manifests: list[_Manifest]) -> None:
         """Hash each present listed file once for all its algorithms and compare every digest."""
-        expected: dict[str, list[tuple[_Manifest, str]]] = defaultdict(list)
-        for manifest in manifests:
-            for rel, digest in manifest.entries.items():
-                if rel in self.tree.payload or rel in self.tree.tags:
-                    expected[rel].append((manifest, digest))
-        sizes = self.tree.payload
-        jobs = (
-            (rel, self._open_path(rel), sorted({m.algorithm for m, _ in items}), sizes.get(rel, -1))
-            for rel, items in expected.items()
-        )
-        total = sum(sizes.get(rel, 0) for rel in expected)
-        for rel, result in hash_many(jobs, workers=self.workers, total_bytes=total):
+        jobs = self._fixity_jobs(manifests)
+        for (rel, expected), result in hash_many(jobs, workers=self.workers, total_bytes=self.listed_bytes):
             kind = "payload" if rel.startswith("data/") else "tagfile"
             if isinstance(result, OSError):
                 self.report.error(
                     f"{kind}.unreadable", rel, N_("%(path)s cannot be read: %(error)s."), error=str(result)
                 )
                 continue
-            if all(result[manifest.algorithm] == digest for manifest, digest in expected[rel]):
+            if all(result[manifest.algorithm] == digest for manifest, digest in expected):
                 self.report.digests[rel] = result
-            for manifest, digest in expected[rel]:
+            for manifest, digest in expected:
                 if result[manifest.algorithm] != digest:
                     self.report.error(
                         f"{kind}.checksum_mismatch",

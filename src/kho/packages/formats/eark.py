@@ -208,7 +208,8 @@ def validate_package(
         schema_dir: Folder with the XSDs (see :mod:`kho.packages.formats.schemas`).
         known_digests: Digests the caller has just computed from the files themselves (not read from a
             manifest), by package-relative path and algorithm, e.g. :attr:`BagReport.digests` of the bag
-            holding the package: those files are not read again for the checksum comparison.
+            holding the package: those files are not read again for the checksum comparison. Only looked
+            up, never copied nor counted, so a view of a spilled map keeps the memory flat.
         observers: Callbacks by package path (``"metadata/descriptive/EAD.xml"``,
             ``"representations/rep1/METS.xml"``), for a caller that reads the same XML afterwards: each is
             called with every outermost element the check streams from that file (``ead:c``, ``mets:file``,
@@ -229,11 +230,21 @@ def validate_package(
         report.error("KHO-UNREADABLE", None, N_("%(root)s is not a package folder."), root=str(root))
         return report
     inventory = scan_inventory(root, report)
-    known = dict(known_digests or {})
-    ctx = Context(root, schema_dir, report, inventory, datetime.now(UTC), known=known, observers=observers or {})
+    now, known = datetime.now(UTC), known_digests if known_digests is not None else {}  # no len(): a view
+    ctx = Context(root, schema_dir, report, inventory, now, known=known, observers=observers or {})
+    try:
+        _validate(ctx)
+    finally:
+        ctx.close()  # the spilled maps of the run
+    return report
+
+
+def _validate(ctx: Context) -> None:
+    """Run every rule group on the package of ``ctx`` (see :func:`validate_package`)."""
+    report, inventory = ctx.report, ctx.inventory
     representations = check_structure(ctx)
     report.representations = tuple(representations)
-    folder = Path(os.path.realpath(root)).name
+    folder = Path(os.path.realpath(ctx.root)).name
     if "METS.xml" in inventory.files and (doc := _load(ctx, "METS.xml", "root", folder)) is not None:
         report.package_id = doc.root.get("OBJID")
         ctx.docs.append(doc)
@@ -246,7 +257,6 @@ def validate_package(
     check_fixity(ctx)
     check_unreferenced(ctx)
     check_metadata_files(ctx)
-    return report
 
 
 def is_valid_package(root: Path, schema_dir: Path) -> bool:

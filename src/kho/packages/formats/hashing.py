@@ -20,6 +20,7 @@ __all__ = [
     "POOL_MIN_BYTES",
     "DIGEST_HEX_LENGTH",
     "SUPPORTED_ALGORITHMS",
+    "SeenFilter",
     "copy_and_hash",
     "default_workers",
     "hash_file",
@@ -141,6 +142,33 @@ def copy_and_hash(src: IO[bytes], dst: IO[bytes], algorithms: Sequence[str]) -> 
 
     size = _pump(readinto, sink)
     return {name: h.hexdigest() for name, h in hashers.items()}, size
+
+
+class SeenFilter:
+    """A fixed-size Bloom filter of strings: says "surely new" for most new keys, so no lookup is needed.
+
+    A spilled map or set (:mod:`~kho.packages.formats.spill`) answers ``key in map`` with a database query;
+    most keys a check adds are new (one manifest line, one ID per file), so asking this filter first saves
+    that query. :meth:`add` may answer True for a key never added (rarely while it holds fewer keys than a
+    few hundred thousand; more often beyond): the caller then asks the map, which knows. It never answers
+    False for a key added before. Memory is fixed (``size`` bytes, a power of two) however many keys it
+    holds.
+    """
+
+    def __init__(self, size: int = 1 << 19) -> None:
+        self._bits = bytearray(size)
+        self._mask = size * 8 - 1  # size must be a power of two
+
+    def add(self, key: str) -> bool:
+        """Remember ``key``; return False when it surely was not added before."""
+        value = hash(key)
+        first, second = value & self._mask, (value >> 32) & self._mask
+        bits = self._bits
+        one, two = 1 << (first & 7), 1 << (second & 7)
+        seen = bool(bits[first >> 3] & one) and bool(bits[second >> 3] & two)
+        bits[first >> 3] |= one
+        bits[second >> 3] |= two
+        return seen
 
 
 def default_workers() -> int:

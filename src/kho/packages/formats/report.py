@@ -7,14 +7,15 @@ layer translates ``finding.message`` and then fills in ``finding.params``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from kho.packages.formats import spill
 from kho.packages.formats.exceptions import BagValidationError
 
-__all__ = ["BagReport", "Finding", "Severity"]
+__all__ = ["BagReport", "Finding", "Severity", "spill_map"]
 
 
 class Severity(StrEnum):
@@ -114,6 +115,11 @@ class FindingList:
             raise self.error_class(details=self.findings, path=self.path)
 
 
+def spill_map() -> spill.SpillMap[Any]:
+    """A new map that spills past ``spill.DEFAULT_LIMIT`` entries (a dataclass field's default factory)."""
+    return spill.SpillMap()
+
+
 @dataclass(slots=True)
 class BagReport(FindingList):
     """Everything a validation run found, plus a few facts about the bag.
@@ -129,7 +135,9 @@ class BagReport(FindingList):
         fetch_pending: fetch.txt entries not yet present (a "holey" bag).
         info: bag-info.txt metadata as (label, value) pairs, in file order.
         digests: The digests computed while checking fixity, by bag-relative path and algorithm (only
-            files whose every listed digest matched), so later checks need not read the files again.
+            files whose every listed digest matched), so later checks need not read the files again. A
+            :class:`~kho.packages.formats.spill.SpillMap` (one entry per file: it moves to disk past a few
+            thousand); :meth:`close` drops it.
     """
 
     path: str
@@ -141,4 +149,9 @@ class BagReport(FindingList):
     payload_bytes: int = 0
     fetch_pending: int = 0
     info: list[tuple[str, str]] = field(default_factory=list)
-    digests: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    digests: MutableMapping[str, dict[str, str]] = field(default_factory=spill_map, repr=False)
+
+    def close(self) -> None:
+        """Drop :attr:`digests` (and its disk part) once no later check needs them."""
+        if isinstance(self.digests, spill.SpillMap):
+            self.digests.close()

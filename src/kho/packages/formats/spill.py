@@ -7,11 +7,12 @@ position) but keeps at most ``limit`` entries in memory: past that, every entry 
 temporary SQLite database (``sqlite3.connect("")``: a file SQLite deletes when the connection closes, with a
 page cache of ``CACHE_KIB``), and later writes reach it a batch at a time. Small packages never touch disk.
 
-Keys are ``str``; values are any value :mod:`marshal` writes (``None``, ``bool``, ``int``, ``float``,
-``str``, ``bytes``, and tuples, lists, sets, frozensets and dicts of those): the database is private to
-this process and only ever holds what it wrote. A map is not thread-safe; use it from one thread at a time,
-and do not change it while iterating over it. Close it (or use it as a context manager) to drop the
-database at once rather than at garbage collection.
+Keys are any ``str``, a file name with bytes that are not UTF-8 (lone surrogates in Python) included:
+they are stored as their UTF-8 bytes with ``surrogatepass``. Values are any value :mod:`marshal` writes
+(``None``, ``bool``, ``int``, ``float``, ``str``, ``bytes``, and tuples, lists, sets, frozensets and dicts of
+those): the database is private to this process and only ever holds what it wrote. A map is not
+thread-safe; use it from one thread at a time, and do not change it while iterating over it. Close it (or
+use it as a context manager) to drop the database at once rather than at garbage collection.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _MISSING = object()
 _UPSERT = "INSERT INTO m (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v"
 
 
+def _key(key: str) -> bytes:
+    return key.encode("utf-8", "surrogatepass")
+
+
 def _load(data: bytes) -> Any:
     """A value this process wrote with ``marshal.dumps`` into its own private database."""
     return marshal.loads(data)  # noqa: S302 - private temporary database, written only by this map
@@ -42,8 +47,8 @@ def _load(data: bytes) -> Any:
 class SpillMap(MutableMapping[str, V]):
     """A ``dict`` of ``str`` keys that keeps at most ``limit`` entries in memory (see the module docstring)."""
 
-    def __init__(self, items: Iterable[tuple[str, V]] = (), *, limit: int = DEFAULT_LIMIT) -> None:
-        self._limit = max(limit, 0)
+    def __init__(self, items: Iterable[tuple[str, V]] = (), *, limit: int | None = None) -> None:
+        self._limit = max(DEFAULT_LIMIT if limit is None else limit, 0)  # the module's value now: tests lower it
         self._mem: dict[str, V] = {}  # every entry until spilled, then the writes not yet flushed
         self._db: sqlite3.Connection | None = None
         for key, value in items:
@@ -69,7 +74,7 @@ class SpillMap(MutableMapping[str, V]):
         if value is not _MISSING:
             return value  # type: ignore[return-value]
         if self._db is not None:
-            row = self._db.execute("SELECT v FROM m WHERE k = ?", (key,)).fetchone()
+            row = self._db.execute("SELECT v FROM m WHERE k = ?", (_key(key),)).fetchone()
             if row is not None:
                 return _load(row[0])  # type: ignore[no-any-return]
         raise KeyError(key)
@@ -79,14 +84,14 @@ class SpillMap(MutableMapping[str, V]):
             return True
         if self._db is None or not isinstance(key, str):
             return False
-        return self._db.execute("SELECT 1 FROM m WHERE k = ?", (key,)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM m WHERE k = ?", (_key(key),)).fetchone() is not None
 
     def __delitem__(self, key: str) -> None:
         if self._db is None:
             del self._mem[key]
             return
         self._flush()
-        if self._db.execute("DELETE FROM m WHERE k = ?", (key,)).rowcount == 0:
+        if self._db.execute("DELETE FROM m WHERE k = ?", (_key(key),)).rowcount == 0:
             raise KeyError(key)
 
     def __len__(self) -> int:
@@ -96,8 +101,11 @@ class SpillMap(MutableMapping[str, V]):
         return int(self._db.execute("SELECT count(*) FROM m").fetchone()[0])
 
     def __iter__(self) -> Iterator[str]:
+        if self._db is None:
+            yield from list(self._mem)
+            return
         for key, _value in self._rows("SELECT k, NULL FROM m ORDER BY rowid"):
-            yield key
+            yield key.decode("utf-8", "surrogatepass")
 
     def items(self) -> Iterator[tuple[str, V]]:  # type: ignore[override]
         """Every ``(key, value)`` in insertion order, read from disk a batch at a time."""
@@ -105,17 +113,16 @@ class SpillMap(MutableMapping[str, V]):
             yield from list(self._mem.items())
             return
         for key, value in self._rows("SELECT k, v FROM m ORDER BY rowid"):
-            yield key, _load(value)
+            yield key.decode("utf-8", "surrogatepass"), _load(value)
 
     def values(self) -> Iterator[V]:  # type: ignore[override]
         """Every value in insertion order."""
         for _key, value in self.items():
             yield value
 
-    def _rows(self, sql: str) -> Iterator[tuple[str, Any]]:
-        if self._db is None:
-            yield from ((key, None) for key in list(self._mem))
-            return
+    def _rows(self, sql: str) -> Iterator[tuple[bytes, Any]]:
+        """Rows of ``sql`` over the disk part (after the pending writes), a batch at a time."""
+        assert self._db is not None  # noqa: S101 - called only once spilled
         self._flush()
         cursor = self._db.execute(sql)
         while batch := cursor.fetchmany(_BATCH):
@@ -126,14 +133,14 @@ class SpillMap(MutableMapping[str, V]):
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        db.execute("CREATE TABLE m (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        db.execute("CREATE TABLE m (k BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._db = db
         self._flush()
 
     def _flush(self) -> None:
         if self._db is None or not self._mem:
             return
-        rows = [(key, marshal.dumps(value)) for key, value in self._mem.items()]  # type: ignore[arg-type]
+        rows = [(_key(key), marshal.dumps(value)) for key, value in self._mem.items()]  # type: ignore[arg-type]
         self._mem = {}
         with self._db:
             self._db.execute("BEGIN")
@@ -165,7 +172,7 @@ class SpillMap(MutableMapping[str, V]):
 class SpillSet(MutableSet[str]):
     """A set of ``str`` with the memory bound of :class:`SpillMap` (iterates in insertion order)."""
 
-    def __init__(self, items: Iterable[str] = (), *, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(self, items: Iterable[str] = (), *, limit: int | None = None) -> None:
         self._map: SpillMap[None] = SpillMap(((item, None) for item in items), limit=limit)
 
     def __contains__(self, item: object) -> bool:

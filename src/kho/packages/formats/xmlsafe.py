@@ -21,7 +21,9 @@ from typing import IO
 
 from lxml import etree
 
+from kho.packages.formats import spill
 from kho.packages.formats.eark_errors import MalformedXmlError, UnsafeXmlError
+from kho.packages.formats.hashing import SeenFilter
 
 __all__ = [
     "PROLOG_LIMIT",
@@ -233,7 +235,7 @@ class UntrustedStream:
     everything before it is dropped, so memory does not grow with the document. libxml2 filters the tags,
     so elements of no interest cost no Python call. With ``schema`` the document is validated while it is
     read (libxml2 validates the event stream; it needs no tree). Streaming validation does not see a
-    repeated ``xs:ID`` value, so the values of :data:`ID_ATTRIBUTES` are collected (one string per ID) and
+    repeated ``xs:ID`` value, so the values of :data:`ID_ATTRIBUTES` are collected (in a spilled set) and
     a repeat raises :class:`StreamIncompleteError`. After a complete iteration :attr:`root` is the root
     element with everything that was not dropped (a METS file without its ``mets:file`` elements: what the
     rules about the document's other parts read).
@@ -256,8 +258,8 @@ class UntrustedStream:
 
     def __iter__(self) -> Iterator[etree._Element]:
         name, wanted = self.name, self.tags
-        ids: set[str] = set()
-        with open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
+        ids = _Ids()  # one ID per file in METS and EAD: a spilled set keeps the memory flat
+        with ids.found, open(name, "rb") as stream:  # noqa: PTH123 - one open for scan and parse
             _scan_prolog(stream, name)
             stream.seek(0)
             first = _first_tag(stream)
@@ -281,7 +283,7 @@ class UntrustedStream:
                 raise StreamIncompleteError(name)
             self._finish(events.root, ids)
 
-    def _finish(self, root: etree._Element, ids: set[str]) -> None:
+    def _finish(self, root: etree._Element, ids: _Ids) -> None:
         """Check what was not dropped (the root and the elements around) and keep the root."""
         _collect_ids(self.name, root, ids)
         docinfo = root.getroottree().docinfo
@@ -304,10 +306,23 @@ def _first_tag(stream: IO[bytes]) -> str | None:
 _ID_XPATH = etree.XPath(" | ".join(f"descendant-or-self::*/@{a}" for a in ("id", "xmlID", "ID", "xml:id")))
 
 
-def _collect_ids(name: str, element: etree._Element, ids: set[str]) -> None:
+class _Ids:
+    """The ID values of one document: a spilled set, asked only when the filter cannot tell a new ID."""
+
+    def __init__(self) -> None:
+        self.found: spill.SpillSet = spill.SpillSet()
+        self.seen = SeenFilter()
+
+    def add(self, text: str) -> bool:
+        """Remember ``text``; return False when it was there already."""
+        if self.seen.add(text) and text in self.found:
+            return False
+        self.found.add(text)
+        return True
+
+
+def _collect_ids(name: str, element: etree._Element, ids: _Ids) -> None:
     """Add the ID attribute values in ``element``'s subtree to ``ids``; a repeat raises StreamIncompleteError."""
     for value in _ID_XPATH(element):  # type: ignore[union-attr]  # an attribute XPath gives a list of strings
-        text = str(value)
-        if text in ids:
+        if not ids.add(str(value)):
             raise StreamIncompleteError(name)
-        ids.add(text)
