@@ -17,6 +17,7 @@ from kho import __version__
 from kho.audit.chain import GENESIS_HASH, canonical_json
 from kho.audit.models import ChainHead, Event
 from kho.audit.vocabulary import EventType, Outcome
+from kho.core.bulk import insert_new
 from kho.core.text import N_
 
 SYSTEM_AGENT = f"software:kho/{__version__}"
@@ -76,7 +77,7 @@ def append_many(new_events: list[NewEvent]) -> list[Event]:
             )
             event.hash = prev_hash = event.compute_hash()
             rows.append(event)
-        Event.objects.bulk_create(rows)
+        insert_new(rows)  # the rows bulk_create writes, with the statement built once per batch size
         head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
     return rows

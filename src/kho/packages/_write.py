@@ -16,25 +16,29 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kho.agencies.models import Agency, AgencyRelation
+from kho.core.bulk import insert_new
 from kho.handover.models import Custody
 from kho.packages._checks import documents_of, objects_of, sidecar_records
 from kho.packages._sidecar import Sidecar
 from kho.packages._tags import list_tag_files
 from kho.packages.formats import safe_join
+from kho.packages.formats.spill import SpillMap, SpillSet
 from kho.packages.layout import row_values
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.search.signals import schedule_index
-from kho.storage.cas import PutResult, SyncBatch
+from kho.storage.cas import PutResult, SyncBatch, key_for
 from kho.storage.models import Blob
 from kho.storage.store import get_store
 
 __all__ = [
+    "BlobKeys",
     "PendingStore",
     "Stored",
     "ensure_agencies",
@@ -43,11 +47,12 @@ __all__ = [
     "import_custody",
     "import_records",
     "import_relations",
-    "store_files",
 ]
 
 _BATCH = 1000
-#: Threads writing objects into the store during an import (hashing and writing release the GIL).
+#: Threads writing objects into the store during an import (hashing and writing release the GIL). Measured
+#: on 2 cores with 10,000 files: 2 or 4 threads wait longer for the store, whose writes wait on the file
+#: system (inode and folder creation) far more than on the CPU.
 STORE_THREADS = 8
 
 _Job = tuple[str, Path, "str | None"]  # package path, file, expected digest (content files only)
@@ -58,12 +63,14 @@ class Stored:
     """What :class:`PendingStore` put into the object store.
 
     Attributes:
-        content: Each content object by digest (a file sent twice is stored once).
+        content: The size of each content object by digest (a file sent twice is stored once); its storage
+            key is ``key_for(digest)``. A :class:`SpillMap`: past a few thousand objects it lives on disk.
         bytes: The size of every content file, summed per file of the package.
-        package_files: Every other package file (METS, EAD, PREMIS, schemas, tag files) by path.
+        package_files: Every other package file (METS, EAD, PREMIS, schemas, tag files) by path: a few
+            per package, and all of them go into the transfer row's report anyway.
     """
 
-    content: dict[str, PutResult]
+    content: Mapping[str, int]
     bytes: int
     package_files: dict[str, PutResult]
 
@@ -75,19 +82,19 @@ def _payload_files(package_dir: Path) -> Iterator[str]:
             yield Path(dirpath, name).relative_to(package_dir).as_posix()
 
 
-def _jobs(bag: Path, package_dir: Path, sidecar: Sidecar) -> Iterator[_Job]:
+def _jobs(bag: Path, package_dir: Path, sidecar: Sidecar) -> Generator[_Job, None, None]:
     """Every file to store, content files first (read from the sidecar a record at a time)."""
     dirs: set[str] = set()
-    content: set[str] = set()
-    for record in sidecar_records(sidecar):
-        for doc in documents_of(record):
-            for obj in objects_of(doc):
-                content.add(obj["path"])
-                yield obj["path"], safe_join(package_dir, obj["path"], dirs), obj["sha256"]
-    prefix = f"data/{package_dir.name}/"
-    for rel in _payload_files(package_dir):
-        if rel not in content:
-            yield prefix + rel, safe_join(package_dir, rel, dirs), None
+    with SpillSet() as content:  # every content path: on disk past a few thousand (flat memory)
+        for record in sidecar_records(sidecar):
+            for doc in documents_of(record):
+                for obj in objects_of(doc):
+                    content.add(obj["path"])
+                    yield obj["path"], safe_join(package_dir, obj["path"], dirs), obj["sha256"]
+        prefix = f"data/{package_dir.name}/"
+        for rel in _payload_files(package_dir):
+            if rel not in content:
+                yield prefix + rel, safe_join(package_dir, rel, dirs), None
     for rel in list_tag_files(bag):
         yield rel, safe_join(bag, rel, dirs), None
 
@@ -97,8 +104,9 @@ class PendingStore:
 
     Content files are checked against their SHA-256 (``put_stream(expected_digest=...)``), every other
     package file is stored as it is; each file is read once, in 1 MiB blocks. The threads take the files
-    one at a time from a generator over the sidecar, so memory holds one result per object, not the
-    sidecar or a queue of every file. The objects are written without one fsync each (a
+    one at a time from a generator over the sidecar, and the size of each content object goes into a
+    :class:`SpillMap`, so memory holds neither the sidecar, nor a queue of every file, nor a result per
+    object. The objects are written without one fsync each (a
     :class:`~kho.storage.cas.SyncBatch`): :meth:`result` waits for every write and then makes them all
     durable at once. The caller may write rows meanwhile but must call :meth:`result` before any row
     refers to a stored object and before it commits (style rule 7); leaving the ``with`` block waits for
@@ -109,7 +117,7 @@ class PendingStore:
         self._jobs = _jobs(bag, package_dir, sidecar)
         self._lock = threading.Lock()
         self._batch = SyncBatch()
-        self._content: dict[str, PutResult] = {}
+        self._content: SpillMap[int] = SpillMap()
         self._package_files: dict[str, PutResult] = {}
         self._bytes = 0
         self._error: BaseException | None = None
@@ -145,7 +153,7 @@ class PendingStore:
                 if expected is None:
                     self._package_files[rel] = put
                 else:
-                    self._content[put.digest] = put
+                    self._content[put.digest] = put.size
                     self._bytes += put.size
 
     def result(self) -> Stored:
@@ -173,36 +181,44 @@ class PendingStore:
         with self._lock:
             self._error = self._error or _Stopped()
         self._join()
+        self._jobs.close()
+        self._content.close()
 
 
 class _Stopped(Exception):  # noqa: N818 - private control flow: the import ended, the threads stop
     """The import left the ``with`` block: the store threads take no further file."""
 
 
-def store_files(bag: Path, package_dir: Path, sidecar: Sidecar) -> Stored:
-    """Stream every content file (checked against its SHA-256) and every other package file into the store.
-
-    Raises:
-        StoreError: A content file no longer hashes to its digest (changed since verification).
-    """
-    with PendingStore(bag, package_dir, sidecar) as pending:
-        return pending.result()
-
-
 def ensure_blobs(results: Iterable[PutResult]) -> dict[str, int]:
-    """Blob rows for every stored object (existing rows reused); their keys by digest.
-
-    Only the keys are kept (no model instance per object), a batch at a time.
-    """
-    by_digest = {r.digest: r for r in results}
-    digests = sorted(by_digest)
+    """Blob rows for these stored objects (existing rows reused); their keys by digest, a batch at a time."""
+    sizes = {r.digest: r.size for r in results}
+    digests = sorted(sizes)
     keys: dict[str, int] = {}
     for start in range(0, len(digests), _BATCH):
-        chunk = digests[start : start + _BATCH]
-        keys.update(Blob.objects.filter(digest__in=chunk).values_list("digest", "pk"))
-        new = [Blob(digest=d, size=by_digest[d].size, storage_key=by_digest[d].key) for d in chunk if d not in keys]
-        keys.update((blob.digest, blob.pk) for blob in Blob.objects.bulk_create(new))
+        keys.update(_blob_rows(digests[start : start + _BATCH], sizes))
     return keys
+
+
+def _blob_rows(digests: Sequence[str], sizes: Mapping[str, int]) -> dict[str, int]:
+    """The keys of the Blob rows of ``digests`` (at most a batch), creating the missing ones."""
+    keys = dict(Blob.objects.filter(digest__in=digests).values_list("digest", "pk"))
+    new = [Blob(digest=d, size=sizes[d], storage_key=key_for(d)) for d in digests if d not in keys]
+    keys.update((blob.digest, blob.pk) for blob in insert_new(new))
+    return keys
+
+
+class BlobKeys:
+    """Blob keys of stored content objects, resolved a batch of digests at a time (see :func:`import_records`).
+
+    Only the batch's keys are held: a package's objects are never all in memory at once.
+    """
+
+    def __init__(self, sizes: Mapping[str, int]) -> None:
+        self._sizes = sizes
+
+    def resolve(self, digests: Iterable[str]) -> dict[str, int]:
+        """Blob keys of ``digests`` (all stored by :class:`PendingStore`); missing rows are created."""
+        return _blob_rows(sorted(set(digests)), self._sizes)
 
 
 def ensure_agencies(sidecar: Mapping[str, Any]) -> dict[str, Agency]:
@@ -286,34 +302,47 @@ def import_custody(
     return Custody.objects.bulk_create(links)
 
 
-def import_records(fonds: Fonds, sidecar: Sidecar, blobs: Callable[[], Mapping[str, int]]) -> tuple[int, int, int]:
+def import_records(fonds: Fonds, sidecar: Sidecar, blobs: Callable[[], BlobKeys]) -> tuple[int, int, int]:
     """Create every record, document and digital object of the package; return the three counts.
 
-    The sidecar is read once, a record at a time: records and documents are inserted a batch at a time and
-    only their keys kept (a document row has some 75 fields), with a short tuple per digital object.
-    ``blobs`` (Blob keys by digest) is called after the documents and before the digital objects: it may
-    wait for the object store (see :class:`PendingStore`), so the rows are written meanwhile.
+    The sidecar is read a record at a time: records and documents are inserted a batch at a time and only
+    their keys kept (8 bytes a document). ``blobs`` is called once every document is written: it may wait
+    for the object store (see :class:`PendingStore`), so the rows are written meanwhile. The sidecar is
+    then read a second time for the digital objects, a batch at a time with the Blob keys of that batch.
     """
     rows = _Rows(fonds)
     for row in sidecar_records(sidecar):
         rows.add_record(row)
     rows.flush()
-    by_digest = blobs()
-    for start in range(0, len(rows.objects), _BATCH):
-        DigitalObject.objects.bulk_create(
-            [
-                DigitalObject(
-                    document_id=rows.doc_ids[index],
-                    blob_id=by_digest[digest],
-                    role=role,
-                    media_type=media_type,
-                    filename=filename,
-                )
-                for index, digest, role, media_type, filename in rows.objects[start : start + _BATCH]
-            ]
-        )
+    keys = blobs()
+    files, waiting = 0, list[tuple[int, dict[str, Any]]]()
+    documents = (doc for row in sidecar_records(sidecar) for doc in documents_of(row))
+    for doc_id, doc in zip(rows.doc_ids, documents, strict=True):
+        waiting.extend((doc_id, obj) for obj in objects_of(doc))
+        while len(waiting) >= _BATCH:
+            files += _insert_objects(waiting[:_BATCH], keys)
+            del waiting[:_BATCH]
+    files += _insert_objects(waiting, keys)
     schedule_index(rows.doc_ids)  # bulk_create sends no signals; indexed after the commit
-    return rows.records, len(rows.doc_ids), len(rows.objects)
+    return rows.records, len(rows.doc_ids), files
+
+
+def _insert_objects(batch: Sequence[tuple[int, Mapping[str, Any]]], keys: BlobKeys) -> int:
+    """Digital object rows for ``(document key, sidecar object)`` pairs; return how many."""
+    by_digest = keys.resolve(obj["sha256"] for _doc_id, obj in batch)
+    insert_new(
+        [
+            DigitalObject(
+                document_id=doc_id,
+                blob_id=by_digest[obj["sha256"]],
+                role=obj["role"],
+                media_type=obj["media_type"],
+                filename=obj["filename"],
+            )
+            for doc_id, obj in batch
+        ]
+    )
+    return len(batch)
 
 
 class _Rows:
@@ -322,9 +351,7 @@ class _Rows:
     def __init__(self, fonds: Fonds) -> None:
         self.fonds = fonds
         self.records = 0
-        self.doc_ids: list[int] = []
-        #: (document index, digest, role, media type, file name) of every digital object.
-        self.objects: list[tuple[int, str, str, str, str]] = []
+        self.doc_ids: array[int] = array("q")  # in sidecar order; 8 bytes each
         self._records: list[Record] = []
         self._documents: list[Document] = []
 
@@ -334,11 +361,7 @@ class _Rows:
         self.records += 1
         for doc in documents_of(row):
             values = row_values(Document, {k: v for k, v in doc.items() if k != "objects"})[0]
-            index = len(self.doc_ids) + len(self._documents)
             self._documents.append(Document(record=record, **values))
-            self.objects.extend(
-                (index, o["sha256"], o["role"], o["media_type"], o["filename"]) for o in objects_of(doc)
-            )
             if len(self._documents) == _BATCH:
                 self.flush()
         if len(self._records) == _BATCH:
@@ -346,7 +369,7 @@ class _Rows:
 
     def flush(self) -> None:
         """Insert the waiting records (a document needs its record's key), then the waiting documents."""
-        Record.objects.bulk_create(self._records)
+        insert_new(self._records)
         self._records = []
-        self.doc_ids.extend(d.pk for d in Document.objects.bulk_create(self._documents))
+        self.doc_ids.extend(d.pk for d in insert_new(self._documents))
         self._documents = []

@@ -187,12 +187,12 @@ class ImportPackageAction:
             basis = f"Gói chuyển giao {report.package_id}, mã băm gốc {report.root_hash}"
             writes.import_custody(fonds, sidecar, agencies, now.date(), basis)
 
-        def blobs() -> dict[str, int]:
-            stored = pending.result()
-            return writes.ensure_blobs([*stored.content.values(), *stored.package_files.values()])
+        def blobs() -> writes.BlobKeys:
+            return writes.BlobKeys(pending.result().content)
 
         records, documents, files = writes.import_records(fonds, sidecar, blobs)
         stored = pending.result()
+        writes.ensure_blobs(stored.package_files.values())
         result = ImportResult(
             status="imported",
             package_id=report.package_id,

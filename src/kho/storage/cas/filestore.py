@@ -1,8 +1,12 @@
 """A content-addressed object store in a local directory.
 
-Writes are streaming and atomic: bytes go to ``tmp/`` while being hashed, are fsynced, renamed to their
-content address and the directory is fsynced. An interrupted write leaves at most a temporary file or an
-object no database row points at; ``sweep`` removes both once they are older than a grace period.
+Writes are streaming and atomic: bytes go to a file in ``tmp/`` while being hashed, are fsynced, then get
+their content address and the directory is fsynced. On Linux the file has no name until then
+(``O_TMPFILE``, linked into place with ``linkat``): nothing is renamed across folders, which the kernel
+serialises over the whole file system, and a crash leaves no temporary file; elsewhere (or on a file
+system without it) a named temporary file is renamed. An interrupted write leaves at most a temporary
+file or an object no database row points at; ``sweep`` removes both once they are older than a grace
+period. The fan-out folders are created when the first object needs them, not looked up before each write.
 
 A writer storing many objects at once (a package import) may pass a :class:`SyncBatch` instead: the
 objects are then written and renamed without their own fsyncs, and :meth:`SyncBatch.sync` makes every one
@@ -15,18 +19,19 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
+import hashlib
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from kho.storage.cas.crypto import EncryptResult, encrypt_stream
-from kho.storage.cas.digest import ALGORITHM, CHUNK_SIZE, hash_stream, parse_digest
+from kho.storage.cas.digest import ALGORITHM, CHUNK_SIZE, parse_digest
 from kho.storage.cas.errors import ObjectMissingError, StoreError
 from kho.storage.cas.layout import ENCRYPTED_DIR, encrypted_key_for, key_for
 
@@ -62,20 +67,20 @@ def _fsync_path(path: Path, flags: int) -> None:
         os.close(fd)
 
 
-def _syncfs() -> Callable[[int], int] | None:
-    """``syncfs(2)`` from the C library (Linux), or None where there is none."""
+def _libc_function(name: str, argtypes: list[Any]) -> Callable[..., int] | None:
+    """A function of the C library (Linux only: ``syncfs``, ``linkat``), or None where there is none."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        function = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).syncfs
+        function = getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), name)
     except (OSError, AttributeError):
         return None
-    function.argtypes = [ctypes.c_int]
+    function.argtypes = argtypes
     function.restype = ctypes.c_int
-    return cast("Callable[[int], int]", function)
+    return cast("Callable[..., int]", function)
 
 
-_SYNCFS = _syncfs()
+_SYNCFS = _libc_function("syncfs", [ctypes.c_int])
 
 
 class SyncBatch:
@@ -83,12 +88,20 @@ class SyncBatch:
 
     def __init__(self) -> None:
         self._paths: set[str] = set()  # strings: a Path object costs several times more memory
+        self._devices: dict[int, str] = {}  # with syncfs: one path per file system, whatever the count
         self._lock = threading.Lock()
 
-    def add(self, path: Path) -> None:
-        """Remember an object (new or already present: it may come from a batch not yet synced)."""
+    def add(self, path: str | os.PathLike[str], device: int | None = None) -> None:
+        """Remember an object (new or already present: it may come from a batch not yet synced).
+
+        ``device`` (its ``st_dev``, when the caller knows it) lets the batch keep one path per file system
+        instead of every path where ``syncfs(2)`` makes them durable, so its memory stays flat.
+        """
         with self._lock:
-            self._paths.add(os.fspath(path))
+            if device is not None and _SYNCFS is not None:
+                self._devices.setdefault(device, os.fspath(path))
+            else:
+                self._paths.add(os.fspath(path))
 
     def sync(self) -> None:
         """Make every remembered object and its folder entry durable; raise ``OSError`` if that fails.
@@ -99,18 +112,19 @@ class SyncBatch:
         """
         with self._lock:
             paths, self._paths = [Path(name) for name in sorted(self._paths)], set()
+            devices, self._devices = self._devices, {}
         if _SYNCFS is None:
             for path in paths:
                 _fsync_path(path, os.O_RDONLY)
             for folder in sorted({path.parent for path in paths}):
                 _fsync_dir(folder)
             return
-        for path in {path.stat().st_dev: path for path in paths}.values():
-            fd = os.open(path, os.O_RDONLY)
+        for name in {**{path.stat().st_dev: str(path) for path in paths}, **devices}.values():
+            fd = os.open(name, os.O_RDONLY)
             try:
                 if _SYNCFS(fd) != 0:
                     error = ctypes.get_errno()
-                    raise OSError(error, os.strerror(error), str(path))
+                    raise OSError(error, os.strerror(error), name)
             finally:
                 os.close(fd)
 
@@ -122,6 +136,7 @@ class FileStore:
         self.root = Path(root)
         self.tmp_dir = self.root / "tmp"
         self.durable = durable
+        self._tmpfile = _TMPFILE_FLAGS is not None and Path("/proc/self/fd").is_dir()
 
     def ensure(self) -> None:
         """Create the store's directories (idempotent)."""
@@ -152,48 +167,90 @@ class FileStore:
         ``StoreError`` is raised. Storing bytes that are already present is a no-op (``created`` False).
         With ``batch`` the object is not fsynced here: it is durable once ``batch.sync()`` returns.
         """
-        self.ensure()
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix="put-")
-        tmp_path = Path(tmp_name)
+        fd, tmp_name = self._unnamed()
         try:
-            digest, size = self._copy_hashing(stream, fd, sync=batch is None)
-            if expected_digest is not None and parse_digest(expected_digest) != parse_digest(digest):
-                raise StoreError(f"content hashes to {digest}, expected {expected_digest}")
-            created = self._publish_at(tmp_path, self.path_for(digest), batch)
+            with _closing(fd):
+                digest, size = _copy_hashing(stream, fd)
+                if expected_digest is not None and parse_digest(expected_digest) != parse_digest(digest):
+                    raise StoreError(f"content hashes to {digest}, expected {expected_digest}")
+                os.fchmod(fd, _OBJECT_MODE)
+                if self.durable and batch is None:
+                    os.fsync(fd)
+                device = os.fstat(fd).st_dev if self.durable and batch is not None else None
+                key = key_for(digest)
+                final = f"{self.root}/{key}"
+                created = self._move(tmp_name, final) if tmp_name is not None else _link(fd, final)
+            self._published(final, created=created, batch=batch, device=device)
         except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp_path.unlink()
+            if tmp_name is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    Path(tmp_name).unlink()
             raise
-        return PutResult(digest=digest, size=size, key=key_for(digest), created=created)
+        return PutResult(digest=digest, size=size, key=key, created=created)
 
     def put_file(self, path: Path) -> PutResult:
         """Store a file from disk."""
-        with path.open("rb") as stream:
+        with path.open("rb", buffering=0) as stream:
             return self.put_stream(stream)
 
-    def _copy_hashing(self, stream: BinaryIO, fd: int, *, sync: bool = True) -> tuple[str, int]:
-        with os.fdopen(fd, "wb") as out:
-            tee = _TeeWriter(stream, out)
-            digest, size = hash_stream(tee, CHUNK_SIZE)  # type: ignore[arg-type]
-            out.flush()
-            if self.durable and sync:
-                os.fsync(out.fileno())
-        return digest, size
+    def _temporary(self, prefix: str) -> tuple[int, str]:
+        """A new private file under ``tmp/`` open for writing (the store's folders created when missing).
 
-    def _publish_at(self, tmp_path: Path, final: Path, batch: SyncBatch | None = None) -> bool:
-        if final.is_file():
+        ``os.open`` with a random name instead of ``tempfile.mkstemp``: a package import stores thousands
+        of objects, and the folders are only looked at when the open finds them missing.
+        """
+        for _attempt in range(100):
+            name = f"{self.tmp_dir}/{prefix}{os.urandom(8).hex()}"
+            try:
+                return os.open(name, _TEMP_FLAGS, 0o600), name
+            except FileNotFoundError:
+                self.ensure()
+            except FileExistsError:
+                continue
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(self.tmp_dir))
+
+    def _unnamed(self) -> tuple[int, str | None]:
+        """A file with no name yet (Linux ``O_TMPFILE`` under ``tmp/``), else a named temporary file.
+
+        Linked into place once hashed: no temporary name is created, renamed across folders (which
+        the kernel serialises over the whole file system) or left behind by a crash.
+        """
+        if self._tmpfile and _TMPFILE_FLAGS is not None:
+            try:
+                return os.open(self.tmp_dir, _TMPFILE_FLAGS, 0o600), None
+            except FileNotFoundError:
+                self.ensure()
+                return os.open(self.tmp_dir, _TMPFILE_FLAGS, 0o600), None
+            except OSError as exc:
+                if exc.errno not in _NO_TMPFILE:
+                    raise
+                self._tmpfile = False  # this file system has none: named temporaries from now on
+        return self._temporary("put-")
+
+    def _move(self, tmp_name: str, final: str) -> bool:
+        """Rename a written temporary file to its address, unless an object is there already (then drop it).
+
+        The fan-out folder is created only when the rename finds it missing (most are, in a new store).
+        """
+        tmp_path, final_path = Path(tmp_name), Path(final)
+        if final_path.is_file():
             tmp_path.unlink()
-            created = False
-        else:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            tmp_path.replace(final)
-            final.chmod(0o440)
-            created = True
+            return False
+        try:
+            tmp_path.replace(final_path)
+        except FileNotFoundError:
+            if not tmp_path.exists():
+                raise
+            final_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp_path.replace(final_path)
+        return True
+
+    def _published(self, final: str, *, created: bool, batch: SyncBatch | None, device: int | None = None) -> None:
+        """Make a published object durable now, or leave it to ``batch``."""
         if self.durable and batch is not None:
-            batch.add(final)
+            batch.add(final, device)
         elif self.durable and created:
-            _fsync_dir(final.parent)
-        return created
+            _fsync_dir(Path(final).parent)
 
     def path_for_key(self, key: str) -> Path:
         """The path of a stored object from its relative storage key (``sha256/…`` or ``enc/…``)."""
@@ -215,20 +272,20 @@ class FileStore:
         The object is named by its ciphertext digest under ``enc/``; the caller records the plaintext
         digest, the wrapped data key and the storage key in the database after this returns.
         """
-        self.ensure()
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix="enc-")
-        tmp_path = Path(tmp_name)
+        fd, tmp_name = self._temporary("enc-")
         try:
             with os.fdopen(fd, "wb") as out:
                 result = encrypt_stream(stream, out, data_key, chunk_size)
                 out.flush()
+                os.fchmod(out.fileno(), _OBJECT_MODE)
                 if self.durable:
                     os.fsync(out.fileno())
             key = encrypted_key_for(result.cipher_digest)
-            created = self._publish_at(tmp_path, self.root / key)
+            created = self._move(tmp_name, f"{self.root}/{key}")
+            self._published(f"{self.root}/{key}", created=created, batch=None)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
-                tmp_path.unlink()
+                Path(tmp_name).unlink()
             raise
         return EncryptedPut(result=result, key=key, created=created)
 
@@ -271,20 +328,69 @@ class FileStore:
         return [p for p in self.tmp_dir.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
 
 
-class _TeeWriter:
-    """A reader that writes every block it returns to ``out`` (so hashing and copying are one pass)."""
+_OBJECT_MODE = 0o440  # objects are never changed in place: read-only for owner and group
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_AT_FDCWD, _AT_SYMLINK_FOLLOW = -100, 0x400  # <fcntl.h> on Linux
+_LINKAT = _libc_function("linkat", [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int])
+_TMPFILE_FLAGS = os.O_WRONLY | os.O_TMPFILE | os.O_CLOEXEC if hasattr(os, "O_TMPFILE") and _LINKAT is not None else None
+_NO_TMPFILE = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL}  # kernel or file system without O_TMPFILE
+_local = threading.local()
 
-    def __init__(self, src: BinaryIO, out: BinaryIO) -> None:
-        self._src, self._out = src, out
 
-    def readinto(self, view: memoryview) -> int:
-        readinto = getattr(self._src, "readinto", None)
+def _link(fd: int, final: str) -> bool:
+    """Give an unnamed file its address; False when an object is there already.
+
+    ``linkat(2)`` with ``AT_SYMLINK_FOLLOW`` on ``/proc/self/fd/N``, as ``open(2)`` documents for
+    ``O_TMPFILE`` (``os.link`` calls plain ``link(2)`` here, which would link the ``/proc`` entry itself).
+    """
+    assert _LINKAT is not None  # noqa: S101 - only called when _TMPFILE_FLAGS is set, which needs linkat
+    source, target = f"/proc/self/fd/{fd}".encode(), os.fsencode(final)
+    for _attempt in range(2):
+        if _LINKAT(_AT_FDCWD, source, _AT_FDCWD, target, _AT_SYMLINK_FOLLOW) == 0:
+            return True
+        error = ctypes.get_errno()
+        if error == errno.EEXIST:
+            return False
+        if error != errno.ENOENT or _attempt:
+            raise OSError(error, os.strerror(error), final)
+        Path(final).parent.mkdir(parents=True, exist_ok=True)  # a new fan-out folder
+    return True  # unreachable: the second attempt returns or raises
+
+
+@contextlib.contextmanager
+def _closing(fd: int) -> Iterator[int]:
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _buffer() -> memoryview:
+    """This thread's copy buffer (``CHUNK_SIZE``), allocated once rather than once per object."""
+    view: memoryview | None = getattr(_local, "view", None)
+    if view is None:
+        view = _local.view = memoryview(bytearray(CHUNK_SIZE))
+    return view
+
+
+def _copy_hashing(stream: BinaryIO, fd: int) -> tuple[str, int]:
+    """Copy ``stream`` to ``fd`` in ``CHUNK_SIZE`` blocks while hashing it; return ``(digest, size)``.
+
+    Hashing and writing a block release the GIL, so several threads storing objects overlap.
+    """
+    hasher, size, view = hashlib.sha256(), 0, _buffer()
+    readinto = getattr(stream, "readinto", None)
+    while True:
         if readinto is not None:
             count = int(readinto(view) or 0)
+            block = view[:count]
         else:
-            block = self._src.read(len(view))
+            block = memoryview(stream.read(CHUNK_SIZE))
             count = len(block)
-            view[:count] = block
-        if count:
-            self._out.write(view[:count])
-        return count
+        if not count:
+            break
+        hasher.update(block)
+        while block:
+            block = block[os.write(fd, block) :]
+        size += count
+    return f"{ALGORITHM}:{hasher.hexdigest()}", size
