@@ -70,7 +70,7 @@ def _dumps(value: Any) -> bytes:
 def test_spooled_export_writes_the_bytes_of_an_in_memory_one(tmp_path, spool_dir, monkeypatch):
     build_source(tmp_path, records=3, docs=2)
     specs: list[PackageSpec] = []
-    real = export.write_package
+    real = export.start_package
 
     def keep_spec(root: Path, spec: PackageSpec) -> Any:
         assert not isinstance(spec.records, tuple)  # the writers get the spool, not a list
@@ -78,7 +78,7 @@ def test_spooled_export_writes_the_bytes_of_an_in_memory_one(tmp_path, spool_dir
         specs.append(dataclasses.replace(spec, records=tuple(reversed(list(spec.records)))))
         return real(root, spec)
 
-    monkeypatch.setattr(export, "write_package", keep_spec)
+    monkeypatch.setattr(export, "start_package", keep_spec)
     action = ExportPackageAction(FONDS, tmp_path / "bag", receiver=ARCHIVE, schema_dir=settings.KHO_SCHEMA_DIR)
     result = action.execute()
     package = payload_dir(tmp_path / "bag")
@@ -115,7 +115,7 @@ def test_no_spool_left_after_a_failure_while_writing(tmp_path, spool_dir, monkey
         assert len(list(spec.records)) == 2 and len(_spools(spool_dir)) == 1
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(export, "write_package", fail)
+    monkeypatch.setattr(export, "start_package", fail)
     with pytest.raises(RuntimeError, match="disk gone"):
         ExportPackageAction(FONDS, tmp_path / "out").execute()
     assert _spools(spool_dir) == []

@@ -16,7 +16,7 @@ import json
 import pickle  # noqa: S403 - reads back only the spool files this process wrote (see _Spool)
 import shutil
 import tempfile
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -169,7 +169,8 @@ class Collected:
         records: One :class:`RecordSpec` per record (with documents and files), re-read from the spool.
         rows: The sidecar ``records`` list (every Kho field, with documents and objects) as JSON text.
         file_codes: The records' file codes, in order.
-        doc_paths: Package paths of each document's files, by ``doc_code`` (PREMIS event links).
+        doc_paths: Package paths of each document's files, by ``doc_code`` (PREMIS event links; the
+            export clears both maps once the events are collected).
         blob_paths: Package paths of each stored object, by digest (fixity event links).
         documents: Number of documents.
         files: Number of content files.
@@ -181,8 +182,8 @@ class Collected:
     records: _SpecSpool = field(init=False)
     rows: JsonLines = field(init=False)
     file_codes: list[str] = field(default_factory=list)
-    doc_paths: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    blob_paths: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    doc_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    blob_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documents: int = 0
     files: int = 0
     bytes: int = 0
@@ -243,11 +244,13 @@ def _document(
         file_spec = _file_spec(record, doc, obj, taken)
         files.append(file_spec)
         path = file_spec.path_in_package  # one string shared by the event links and the sidecar row
-        out.doc_paths[doc.doc_code].append(path)
-        out.blob_paths[obj.blob.digest].append(path)
+        # Tuples, not lists: a fifth of the size, and there is one per document and per object (issue #5).
+        out.doc_paths[doc.doc_code] = (*out.doc_paths.get(doc.doc_code, ()), path)
+        out.blob_paths[obj.blob.digest] = (*out.blob_paths.get(obj.blob.digest, ()), path)
         out.files += 1
         out.bytes += obj.blob.size
-        if not blob_present(obj.blob):
+        source = file_spec.source  # a plaintext object's store path: stat it, do not build it again
+        if not (source.is_file() if isinstance(source, Path) else blob_present(obj.blob)):
             out.missing.append(obj.blob.digest)
         objects.append(
             {
@@ -292,11 +295,11 @@ def _document(
 
 
 def _record(
-    record: Record, docs: list[Document], objects: dict[int, list[DigitalObject]], out: Collected, taken: set[str]
+    record: Record, docs: list[Document], objects: _ObjectStream, out: Collected, taken: set[str]
 ) -> tuple[RecordSpec, str]:
     """One record with its documents: its spec and its sidecar row as JSON text."""
     row = model_row(record)
-    pairs = [_document(record, doc, objects.pop(doc.pk, []), out, taken) for doc in docs]
+    pairs = [_document(record, doc, objects.take(doc.pk), out, taken) for doc in docs]
     row["documents"] = [doc_row for _spec, doc_row in pairs]
     spec = RecordSpec(
         file_code=record.file_code,
@@ -322,25 +325,48 @@ def _record(
     return spec, dumps(row)
 
 
+class _ObjectStream:
+    """The selected documents' digital objects, streamed in document order and taken a document at a time.
+
+    A merge join with the document stream (both ordered by record, ordinal, document): only the objects of
+    the document being built are in memory, not one model instance per file of the fonds (issue #5).
+    """
+
+    def __init__(self, selected: QuerySet[Record]) -> None:
+        # Fields no spec or row reads are not loaded (each costs a datetime conversion per row on SQLite).
+        qs = DigitalObject.objects.filter(document__record__in=selected).select_related("blob")
+        qs = qs.defer("uid", "updated_at", "blob__created_at", "blob__last_fixity_at", "blob__last_fixity_ok")
+        order = ("document__record_id", "document__ordinal", "document_id", "role", "id")
+        self._rows = qs.order_by(*order).iterator(2000)
+        self._next: DigitalObject | None = next(self._rows, None)
+
+    def take(self, document_id: int) -> list[DigitalObject]:
+        """The objects of ``document_id`` (the next document in the shared order), in (role, id) order."""
+        found = []
+        while self._next is not None and self._next.document_id == document_id:
+            found.append(self._next)
+            self._next = next(self._rows, None)
+        return found
+
+    def check_done(self) -> None:
+        """Fail loudly if an object was left over (the two streams were not in the same order)."""
+        if self._next is not None:
+            raise RuntimeError(f"digital object {self._next.pk} was not matched with its document")
+
+
 def collect_records(selected: QuerySet[Record]) -> Collected:
     """The selected records, spooled as specs and sidecar rows (three flat queries, the selection as a subquery).
 
-    Documents are streamed in record order and turned into specs a record at a time, so the (large)
-    document model instances of only one record are alive at once; each finished record goes to the
-    spool, which yields specs and rows in ``file_code`` order as before. Use the result as a context
-    manager (the spool files are removed when it closes; here already when collecting fails).
+    Documents and their digital objects are streamed side by side in record order and turned into specs a
+    record at a time, so the (large) model instances of only one record are alive at once; each finished
+    record goes to the spool, which yields specs and rows in ``file_code`` order as before. Use the result
+    as a context manager (the spool files are removed when it closes; here already when collecting fails).
     """
     records = list(selected.order_by("file_code"))
     position = {record.pk: n for n, record in enumerate(records)}
-    objects: dict[int, list[DigitalObject]] = defaultdict(list)
-    # Fields no spec or row reads are not loaded (each costs a datetime conversion per row on SQLite).
-    qs = DigitalObject.objects.filter(document__record__in=selected).select_related("blob")
-    qs = qs.defer("uid", "updated_at", "blob__created_at", "blob__last_fixity_at", "blob__last_fixity_ok")
-    for obj in qs.order_by("document_id", "role", "id").iterator(2000):
-        objects[obj.document_id].append(obj)
     out = Collected(Path(tempfile.mkdtemp(prefix="kho-spool-")))
     try:
-        _spool_records(selected, records, position, objects, out)
+        _spool_records(selected, records, position, _ObjectStream(selected), out)
     except BaseException:
         out.close()
         raise
@@ -352,11 +378,16 @@ def _spool_records(
     selected: QuerySet[Record],
     records: list[Record],
     position: dict[int, int],
-    objects: dict[int, list[DigitalObject]],
+    objects: _ObjectStream,
     out: Collected,
 ) -> None:
-    """Turn every record (with its documents, then those without any) into a spec and a row, and spool both."""
-    taken: set[str] = set()
+    """Turn every record (with its documents, then those without any) into a spec and a row, and spool both.
+
+    Duplicate file names are numbered within their folder, a folder per file code: only folders that two
+    file codes share keep their names for the whole run, the others only while their record is built (issue #5).
+    """
+    folders = Counter(_folder(record.file_code) for record in records)
+    kept: set[str] = set()  # the names in shared folders
     done: set[int] = set()
     by_pk = {record.pk: record for record in records}
     doc_qs = Document.objects.filter(record__in=selected).defer("created_at", "updated_at")  # not in the sidecar
@@ -365,12 +396,19 @@ def _spool_records(
     without: Iterator[tuple[Record, list[Document]]]
     without = ((record, []) for record in records if record.pk not in done)  # read after the groups are done
     for record, group in itertools.chain(groups, without):
+        taken = kept if folders[_folder(record.file_code)] > 1 else set()
         spec, row = _record(record, group, objects, out, taken)
         out.records.add(position[record.pk], spec)
         out.rows.add(position[record.pk], row)
         done.add(record.pk)
+    objects.check_done()
     out.records.finish()
     out.rows.finish()
+
+
+def _folder(file_code: str) -> str:
+    """The first part of the names :func:`package_file_name` gives a record's files (equal names, equal folder)."""
+    return package_file_name(file_code, "_", "", "", "").split("/", 1)[0]
 
 
 def agency_row(agency: Agency) -> dict[str, Any]:

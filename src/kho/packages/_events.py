@@ -17,6 +17,7 @@ from kho import __version__
 from kho.audit.models import Event
 from kho.audit.vocabulary import EventType
 from kho.packages.formats.earkspec import AgentSpec, EventSpec
+from kho.packages.formats.premis import EventLog
 
 __all__ = ["SOFTWARE_AGENT", "collect_events", "creation_event", "organisation_agent"]
 
@@ -26,6 +27,8 @@ SOFTWARE_AGENT = AgentSpec(
     identifier=f"software:kho/{__version__}", name="Kho", agent_type="software", version=__version__
 )
 _CHUNK = 500
+#: The audit fields an exported event needs (not its JSON data nor the previous hash).
+_FIELDS = ("seq", "uid", "event_type", "outcome", "agent", "object_type", "object_id", "detail", "occurred_at", "hash")
 
 
 def organisation_agent(code: str, name: str) -> AgentSpec:
@@ -61,42 +64,40 @@ def collect_events(
     record_codes: Sequence[str],
     doc_paths: Mapping[str, Sequence[str]],
     blob_paths: Mapping[str, Sequence[str]],
-) -> tuple[list[EventSpec], dict[str, AgentSpec]]:
-    """Return the PREMIS events of the exported objects and the agents they name.
+    into: EventLog,
+) -> dict[str, AgentSpec]:
+    """Add the PREMIS events of the exported objects to ``into`` (on disk: issue #5); return the agents they name.
 
     Args:
         fonds_code: The fonds exported.
         record_codes: File codes of the exported records.
         doc_paths: Package paths of each document's files, by doc_code (objects of document events).
         blob_paths: Package paths of each object, by digest (objects of fixity events).
+        into: Where the events go.
     """
-    seen: set[int] = set()
-    events: list[EventSpec] = []
     agents: dict[str, AgentSpec] = {SOFTWARE_AGENT.identifier: SOFTWARE_AGENT}
-    for where in _rounds(fonds_code, record_codes, list(doc_paths), list(blob_paths)):
-        for event in Event.objects.filter(where).exclude(event_type__in=EXCLUDED).order_by("seq").iterator(2000):
-            if event.seq in seen:
-                continue
-            seen.add(event.seq)
+    # Each round reads another object type, with distinct ids in distinct chunks, so no event comes twice.
+    for where in _rounds(fonds_code, list(dict.fromkeys(record_codes)), list(doc_paths), list(blob_paths)):
+        rows = Event.objects.filter(where).exclude(event_type__in=EXCLUDED).only(*_FIELDS).order_by("seq")
+        for event in rows.iterator(2000):
             agents.setdefault(event.agent, _agent_for(event.agent))
             objects: Sequence[str] = ()
             if event.object_type == "document":
                 objects = doc_paths.get(event.object_id, ())
             elif event.object_type == "blob":
                 objects = blob_paths.get(event.object_id, ())
-            events.append(_spec(event, tuple(sorted(set(objects)))))
-    return events, agents
+            into.add(_spec(event, tuple(sorted(set(objects)))))
+    return agents
 
 
 def _spec(event: Event, objects: tuple[str, ...]) -> EventSpec:
     """One audit event as a PREMIS event."""
-    detail = f"{event.object_type}:{event.object_id} {event.detail}".strip()
     return EventSpec(
         identifier=str(event.uid),
         event_type=event.event_type,
         date_time=event.occurred_at,
         outcome=event.outcome,
-        detail=detail,
+        detail=f"{event.object_type}:{event.object_id} {event.detail}".strip(),
         outcome_detail=f"kho audit #{event.seq} {event.hash}",
         agents=((event.agent, "executing agent"),),
         objects=objects,

@@ -7,9 +7,11 @@ lossless ``documentation/kho-transfer.json``). The root hash (:func:`~kho.packag
 covers the sorted payload manifest. The handover record prints that hash, so it and the inventories are
 **tag files** under ``handover/``: covered by ``tagmanifest-sha256.txt``, not by the root hash.
 
-Order: check the selection, write the E-ARK package, bag it in place, add the handover tag files, then
-record a ``PackageTransfer`` (export) and an ``information package creation`` event in one transaction.
-If any step fails the output folder is emptied again: no half-written bag is left behind.
+Order: check the selection, write the E-ARK package straight into the bag's ``data/`` (the content files
+are copied by child processes meanwhile), bag it from the writer's digests, add the handover tag files,
+wait for the content copy (it checks every file against its digest), then record a ``PackageTransfer``
+(export) and an ``information package creation`` event in one transaction. If any step fails the output
+folder is emptied again: no half-written bag is left behind.
 """
 
 from __future__ import annotations
@@ -37,14 +39,18 @@ from kho.agencies.models import Agency
 from kho.audit import log
 from kho.audit.vocabulary import EventType
 from kho.core.exceptions import EnvironmentProblemError, KhoPermissionDeniedError
+from kho.core.text import nfc
 from kho.packages import _collect, _events
 from kho.packages._handover_docs import HandoverInput, write_handover_documents
 from kho.packages._tags import add_tag_files
 from kho.packages.exceptions import ExportFailedError, OutputNotEmptyError, SelectionNotFoundError
 from kho.packages.formats import PackageFormatError, make_bag_in_place
+from kho.packages.formats._eark_write import PendingPackage, start_package
+from kho.packages.formats.bagit import BagResult, make_bag_of_written_payload
 from kho.packages.formats.eark import DocumentationFile, PackageSpec, write_package
 from kho.packages.formats.earkspec import Agency as AgencyRef
 from kho.packages.formats.earkspec import ManifestEntry
+from kho.packages.formats.premis import EventLog
 from kho.packages.layout import (
     HANDOVER_DIR,
     INVENTORY_FORMAT,
@@ -249,27 +255,65 @@ class ExportPackageAction:
         now = timezone.localtime()
         package_id = _package_id(fonds.code, now)
         self.out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="kho-export-") as tmp:
+        bag, pending = self._write_bag(package_id, now, collected)
+        try:
+            result = ExportResult(
+                path=str(self.out),
+                package_id=package_id,
+                root_hash=bag.root_hash,
+                fonds=fonds.code,
+                sender=fonds.agency.code,
+                receiver=self.receiver.code if self.receiver else "",
+                records=len(collected.records),
+                documents=collected.documents,
+                files=collected.files,
+                bytes=collected.bytes,
+            )
+            self._add_handover_files(result, now, collected)
+        except BaseException:
+            if pending is not None:
+                pending.cancel()
+            raise
+        if pending is not None:
+            pending.wait()  # the content files, copied meanwhile; a mismatch fails the export
+        return result
+
+    def _write_bag(
+        self, package_id: str, now: datetime, collected: _collect.Collected
+    ) -> tuple[BagResult, PendingPackage | None]:
+        """Write the E-ARK package straight into the bag's ``data/`` and bag it from the writer's digests.
+
+        Every file was hashed while written (content files: their store digests, which the copying child
+        checks), so bagging reads none of them again, and the handover files are made while the content
+        is still being copied: the returned package must be waited for. With a schema file name that is not
+        NFC (bagging would rename the file) the package is written first and bagged in place, as before.
+        """
+        with tempfile.TemporaryDirectory(prefix="kho-export-") as tmp, EventLog() as events:
             sidecar = _dump_json(self._sidecar(package_id, now, collected), Path(tmp) / "sidecar.json")
-            manifest = write_package(self.out / package_id, self._spec(package_id, now, collected, sidecar))
-        # Every file was hashed while written: bagging reuses those digests instead of reading it again.
-        known = _KnownDigests(package_id, manifest.entries)
-        bag = make_bag_in_place(self.out, bag_info=self._bag_info(package_id), known=known)
-        result = ExportResult(
-            path=str(self.out),
-            package_id=package_id,
-            root_hash=bag.root_hash,
-            fonds=fonds.code,
-            sender=fonds.agency.code,
-            receiver=self.receiver.code if self.receiver else "",
-            records=len(collected.records),
-            documents=collected.documents,
-            files=collected.files,
-            bytes=collected.bytes,
-        )
+            spec = self._spec(package_id, now, collected, sidecar, events)
+            if any(nfc(path.name) != path.name for path in self.schema_files):
+                manifest = write_package(self.out / package_id, spec)
+                known = _KnownDigests(package_id, manifest.entries)
+                return make_bag_in_place(self.out, bag_info=self._bag_info(package_id), known=known), None
+            pending = start_package(self.out / "data" / package_id, spec)
+        try:
+            payload = (
+                (f"{package_id}/{e.path}", e.digest.removeprefix("sha256:"), e.size) for e in pending.manifest.entries
+            )
+            bag = make_bag_of_written_payload(self.out, payload, bag_info=self._bag_info(package_id))
+            pending.release_entries()  # not needed while the handover files are made (issue #5)
+            return bag, pending
+        except BaseException:
+            pending.cancel()
+            raise
+
+    def _add_handover_files(self, result: ExportResult, now: datetime, collected: _collect.Collected) -> None:
+        """Make the handover record and inventories (they print the root hash) and add them as tag files."""
+        fonds = self.fonds
+        assert fonds is not None  # noqa: S101
         with tempfile.TemporaryDirectory(prefix="kho-handover-") as tmp:
             data = HandoverInput(
-                fonds, self.receiver, bag.root_hash, package_id, collected.records,
+                fonds, self.receiver, result.root_hash, result.package_id, collected.records,
                 collected.documents, collected.files, collected.bytes, now, self.user,
             )  # fmt: skip
             docs = write_handover_documents(data, Path(tmp) / "docs")
@@ -277,17 +321,21 @@ class ExportPackageAction:
             tags = [(f"{HANDOVER_DIR}/{doc.name}", doc) for doc in docs] + [(INVENTORY_PATH, inventory)]
             add_tag_files(self.out, tags)
         result.handover_files.extend(rel for rel, _src in tags)
-        return result
 
-    def _spec(self, package_id: str, now: datetime, collected: _collect.Collected, sidecar: Path) -> PackageSpec:
-        """The E-ARK package specification (events and agents from the audit log)."""
+    def _spec(
+        self, package_id: str, now: datetime, collected: _collect.Collected, sidecar: Path, events: EventLog
+    ) -> PackageSpec:
+        """The E-ARK package specification (events, added to ``events``, and agents from the audit log)."""
         fonds = self.fonds
         assert fonds is not None  # noqa: S101
         sender = _events.organisation_agent(fonds.agency.code, fonds.agency.name)
-        events, agents = _events.collect_events(
-            fonds.code, collected.file_codes, collected.doc_paths, collected.blob_paths
+        agents = _events.collect_events(
+            fonds.code, collected.file_codes, collected.doc_paths, collected.blob_paths, events
         )
-        creation = _events.creation_event(str(uuid.uuid4()), now, sender, f"Gói chuyển giao phông {fonds.code}")
+        # The events hold the links they need: free the per-file maps before the package is written (issue #5).
+        collected.doc_paths.clear()
+        collected.blob_paths.clear()
+        events.add(_events.creation_event(str(uuid.uuid4()), now, sender, f"Gói chuyển giao phông {fonds.code}"))
         agents[sender.identifier] = sender
         receiver = AgencyRef(self.receiver.code, self.receiver.name) if self.receiver else None
         return PackageSpec(
@@ -298,7 +346,7 @@ class ExportPackageAction:
             records=collected.records,
             archival_agency=receiver,
             fonds=AgencyRef(fonds.code, fonds.name),
-            events=(*events, creation),
+            events=events,
             agents=tuple(agents.values()),
             documentation=(DocumentationFile(SIDECAR_PATH, sidecar, "application/json", now),),
             schema_files=self.schema_files,

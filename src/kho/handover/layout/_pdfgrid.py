@@ -85,30 +85,47 @@ class TextGrid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         self.head, self.rows, self.widths, self.style = head, list(rows), list(widths), style
         self.heights = [self._height(row) for row in self.rows]
         self.head_height = self._height(head)
+        self._text: list[Sequence[str]] | None = None  # cells not wrapped yet (see from_text)
 
     @classmethod
     def from_text(
         cls, columns: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], style: GridStyle
     ) -> TextGrid:
-        """Wrap the header (bold) and every cell to its column once."""
+        """Wrap the header (bold) now, and every cell to its column once, when the grid is first laid out.
+
+        A document list is a grid per record, all made before the layout starts: wrapped lines (a tuple
+        per cell) would be held for every row of the fonds at once (issue #5), plain text is held instead.
+        """
         inner = [w - 2 * PADDING for w in widths]
         head = tuple(tuple(wrap_text(c, style.bold_font, style.size, w)) for c, w in zip(columns, inner, strict=True))
-        body = [
+        grid = cls(head, [], widths, style)
+        grid._text = list(rows)
+        return grid
+
+    def _wrap_cells(self) -> None:
+        """Wrap the cells given to :meth:`from_text` (once)."""
+        if self._text is None:
+            return
+        style, inner = self.style, [w - 2 * PADDING for w in self.widths]
+        self.rows = [
             tuple(tuple(wrap_text(c, style.font, style.size, w)) for c, w in zip(row, inner, strict=True))
-            for row in rows
+            for row in self._text
         ]
-        return cls(head, body, widths, style)
+        self.heights = [self._height(row) for row in self.rows]
+        self._text = None
 
     def _height(self, row: Row) -> float:
         return 2 * PADDING + max((len(cell) for cell in row), default=0) * self.style.leading
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._wrap_cells()
         self.width = sum(self.widths)
         self.height = self.head_height + sum(self.heights)
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         """The rows that fit under the header on this page, and a grid of the rest (header repeated)."""
+        self._wrap_cells()
         used, fit = self.head_height, 0
         for height in self.heights:
             if used + height > avail_height:

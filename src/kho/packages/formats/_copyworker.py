@@ -4,7 +4,9 @@ Writing a package is two kinds of work: copying the content files (system calls:
 writes, SHA-256, all outside the GIL) and producing EAD, PREMIS and METS (pure Python, holding the GIL).
 A thread would wait for the GIL between every system call of the copy, so the copy runs here, in a child
 interpreter: :class:`BackgroundCopy` hands it a job list (a temporary file, one job a line) and the
-writer goes on. Only files whose SHA-256 and size are known in advance are sent, so METS and PREMIS can
+writer goes on. With two cores there are two children, each taking runs of :data:`RUN` jobs in turn: the
+copy is mostly kernel work (creating files, allocating page cache) and is what the export waits for last,
+so it is split. Only files whose SHA-256 and size are known in advance are sent, so METS and PREMIS can
 be written from the expected values while the child checks the copy against them; :meth:`finish`
 reports the first file that failed. Hashing while copying means every byte is still read once.
 
@@ -23,8 +25,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 __all__ = ["BackgroundCopy", "CopyFailure", "CopyJob", "copy_jobs"]
 
@@ -49,6 +52,9 @@ class CopyFailure:
     index: int
     errno: int = 0
     text: str = ""
+    source: str = field(default="", compare=False)  # the job's source path (filled in by BackgroundCopy)
+    target: str = field(default="", compare=False)  # its target path (likewise)
+    expected: int = field(default=0, compare=False)  # its expected size (likewise)
 
 
 def _copy_one(job: CopyJob, buffer: memoryview, made: set[str]) -> CopyFailure | None:
@@ -101,62 +107,121 @@ def _main(argv: Sequence[str]) -> int:
     return 1
 
 
-class BackgroundCopy:
-    """The child copying ``jobs``; :meth:`finish` waits for it, :meth:`cancel` stops it.
+#: Jobs go to the children in runs of this many (one folder's files mostly stay with one child).
+RUN = 256
 
-    ``jobs`` may be any iterable: each job goes to the job list as it comes, none is kept in memory.
+
+def _children() -> int:
+    """How many copying children to start: two where there are two cores (creating files is kernel work)."""
+    return min(2, os.cpu_count() or 1)
+
+
+def _global_index(child: int, index: int, children: int) -> int:
+    """The position in the whole job list of job ``index`` of ``child`` (runs of :data:`RUN` dealt in turn)."""
+    run, within = divmod(index, RUN)
+    return (run * children + child) * RUN + within
+
+
+class BackgroundCopy:
+    """The children copying ``jobs`` (runs of :data:`RUN` jobs dealt to each in turn); :meth:`finish` waits.
+
+    ``jobs`` may be any iterable: each job goes to a job list as it comes, none is kept in memory.
+    :meth:`cancel` stops the children.
 
     Raises (constructor):
-        OSError: The child could not be started (the caller then copies in its own process).
+        OSError: A child could not be started (the caller then copies in its own process).
     """
 
-    def __init__(self, jobs: Iterable[CopyJob]) -> None:
+    def __init__(self, jobs: Iterable[CopyJob], *, children: int | None = None) -> None:
         if "python" not in Path(sys.executable or "").name.lower():  # e.g. embedded in a uWSGI server
             raise OSError("no Python interpreter to run the copying child")
-        self.count = 0  # jobs handed over; they go straight to the job list, not into memory
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".tsv", delete=False) as listing:
-            self._listing = Path(listing.name)
-            try:
-                for job in jobs:
-                    line = f"{job.source}\t{job.target}\t{job.sha256}\t{job.size}\n"
-                    if line.count("\t") != 3 or line.count("\n") != 1:
-                        raise OSError("a path holds a tab or a line break; it cannot go through the job list")
-                    listing.write(line)
-                    self.count += 1
-            except BaseException:
-                listing.close()
-                self._listing.unlink(missing_ok=True)
-                raise
+        self._width = max(1, children if children is not None else _children())
+        self.count = 0  # jobs handed over; they go straight to the job lists, not into memory
+        self._listings: list[Path] = []
+        self._procs: list[subprocess.Popen[str]] = []
         try:
-            self._proc = subprocess.Popen(  # noqa: S603 - our own interpreter running our own module
-                [sys.executable, "-I", __file__, str(self._listing)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
+            self._write_listings(jobs)
+            for listing in self._listings:
+                self._procs.append(
+                    subprocess.Popen(  # noqa: S603 - our own interpreter running our own module
+                        [sys.executable, "-I", __file__, str(listing)],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        text=True,
+                    )
+                )
         except BaseException:
-            self._listing.unlink(missing_ok=True)
+            self.cancel()
             raise
 
-    def finish(self) -> CopyFailure | None:
-        """Wait for the child; return its failure, or None when every file was copied and verified."""
+    def _write_listings(self, jobs: Iterable[CopyJob]) -> None:
+        """Deal the jobs to one listing per child (a child only when it gets a job)."""
+        files: list[IO[str]] = []
         try:
-            out, _err = self._proc.communicate()
+            for job in jobs:
+                line = f"{job.source}\t{job.target}\t{job.sha256}\t{job.size}\n"
+                if line.count("\t") != 3 or line.count("\n") != 1:
+                    raise OSError("a path holds a tab or a line break; it cannot go through the job list")
+                child = self.count // RUN % self._width
+                if child == len(files):
+                    files.append(tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".tsv", delete=False))  # noqa: SIM115
+                    self._listings.append(Path(files[-1].name))
+                files[child].write(line)
+                self.count += 1
         finally:
-            self._listing.unlink(missing_ok=True)
-        if self._proc.returncode == 0:
-            return None
-        parts = out.rstrip("\n").split("\t", 3)
-        if len(parts) == 4 and parts[1].isdigit():
-            return CopyFailure(parts[0], int(parts[1]), int(parts[2]) if parts[2].isdigit() else 0, parts[3])
-        return CopyFailure("os", 0, 0, f"copy process ended with status {self._proc.returncode}")
+            for f in files:
+                f.close()
+
+    def finish(self) -> CopyFailure | None:
+        """Wait for the children; return the first failed job, or None when every file was copied and verified."""
+        failures = []
+        try:
+            for child, proc in enumerate(self._procs):
+                out, _err = proc.communicate()
+                failure = _parse_failure(out, proc.returncode)
+                if failure is not None:
+                    index = _global_index(child, failure.index, self._width)
+                    job = _job_of(self._listings[child], failure.index)
+                    failures.append(CopyFailure(failure.kind, index, failure.errno, failure.text, *job))
+        finally:
+            self._remove_listings()
+        return min(failures, key=lambda f: f.index, default=None)
 
     def cancel(self) -> None:
-        """Stop the child (the writer failed elsewhere) and wait for it, so nothing writes afterwards."""
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.communicate()
-        self._listing.unlink(missing_ok=True)
+        """Stop the children (the writer failed elsewhere) and wait for them, so nothing writes afterwards."""
+        for proc in self._procs:
+            if proc.poll() is None:
+                proc.kill()
+        for proc in self._procs:
+            proc.communicate()
+        self._remove_listings()
+
+    def _remove_listings(self) -> None:
+        for listing in self._listings:
+            listing.unlink(missing_ok=True)
+
+
+def _job_of(listing: Path, index: int) -> tuple[str, str, int]:
+    """Source, target and expected size of job ``index`` of a job list (``("", "", 0)`` when there is none).
+
+    Read back from the list, so the writer need not keep one path per file for a failure message (issue #5).
+    """
+    with listing.open(encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            if n == index:
+                source, target, _sha256, size = line.rstrip("\n").split("\t")
+                return source, target, int(size)
+    return "", "", 0
+
+
+def _parse_failure(out: str, returncode: int) -> CopyFailure | None:
+    """A child's verdict: None for success, else its failure line (job numbers local to that child)."""
+    if returncode == 0:
+        return None
+    parts = out.rstrip("\n").split("\t", 3)
+    if len(parts) == 4 and parts[1].isdigit():
+        return CopyFailure(parts[0], int(parts[1]), int(parts[2]) if parts[2].isdigit() else 0, parts[3])
+    return CopyFailure("os", 0, 0, f"copy process ended with status {returncode}")
 
 
 if __name__ == "__main__":

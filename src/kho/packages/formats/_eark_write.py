@@ -9,13 +9,14 @@ checksums of what came before. If anything fails, the package root is removed ag
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
+import os
 import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,7 +32,7 @@ from kho.packages.formats.mets import build_root_mets, write_representation_mets
 from kho.packages.formats.premis import write_premis
 from kho.packages.formats.safepath import safe_join, split_relative
 
-__all__ = ["write_package"]
+__all__ = ["PendingPackage", "start_package", "write_package"]
 
 # Control characters cannot be stored in XML 1.0; backslash and ":" break on Windows.
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
@@ -40,12 +41,16 @@ _XML = "application/xml"
 BACKGROUND_MIN_FILES = 200
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Job:
-    """One file to copy: its package path, source, and what to record about it."""
+    """One file to copy: its package path, source, and what to record about it.
+
+    A path source is kept as text: a ``Path`` per file would stay alive with the job list (with its parts
+    in pathlib's intern table) for the whole export (issue #5).
+    """
 
     path: str
-    source: Source
+    source: str | IO[bytes]
     media_type: str
     created: str
     use: str
@@ -88,7 +93,7 @@ def _jobs(spec: PackageSpec) -> list[_Job]:
         jobs.append(
             _Job(
                 f.path_in_package,
-                f.source,
+                _as_text(f.source),
                 f.media_type,
                 iso(f.created),
                 f.role.value,
@@ -102,10 +107,10 @@ def _jobs(spec: PackageSpec) -> list[_Job]:
         )
     for d in spec.documentation:
         _check_path(d.package_path)
-        jobs.append(_Job(d.path_in_package, d.source, d.media_type, iso(d.created), "", "documentation"))
+        jobs.append(_Job(d.path_in_package, _as_text(d.source), d.media_type, iso(d.created), "", "documentation"))
     for schema in spec.schema_files:
         name = _check_path(schema.name, single=True)
-        jobs.append(_Job(f"schemas/{name}", schema, _XML, created, "", "schema"))
+        jobs.append(_Job(f"schemas/{name}", str(schema), _XML, created, "", "schema"))
     seen: set[str] = set()
     for job in jobs:
         if job.path in seen:
@@ -114,11 +119,16 @@ def _jobs(spec: PackageSpec) -> list[_Job]:
     return jobs
 
 
+def _as_text(source: Source) -> str | IO[bytes]:
+    """A path source as text, a stream as it is."""
+    return str(source) if isinstance(source, Path) else source
+
+
 @contextlib.contextmanager
-def _opened(source: Source) -> Iterator[IO[bytes]]:
+def _opened(source: str | IO[bytes]) -> Iterator[IO[bytes]]:
     """Yield a readable binary stream for a path or an already open stream (left open)."""
-    if isinstance(source, Path):
-        with source.open("rb") as stream:
+    if isinstance(source, str):
+        with Path(source).open("rb") as stream:
             yield stream
     else:
         yield source
@@ -196,59 +206,80 @@ def _predicted(job: _Job) -> StoredFile:
     )  # fmt: skip
 
 
-def _start_background(root: Path, jobs: list[_Job], dirs: set[str]) -> tuple[BackgroundCopy | None, list[_Job]]:
+def _for_child(job: _Job) -> bool:
+    """Whether the copying child can take ``job``: a content file read from a path, digest and size known."""
+    return job.kind == "content" and isinstance(job.source, str) and job.sha256 is not None and job.size is not None
+
+
+def _start_background(root: Path, jobs: list[_Job], dirs: set[str]) -> BackgroundCopy | None:
     """Hand the content files with a known digest and size to a copying child, when there are enough."""
-    sent = [
-        job
-        for job in jobs
-        if job.kind == "content" and isinstance(job.source, Path) and job.sha256 is not None and job.size is not None
-    ]
-    if len(sent) < BACKGROUND_MIN_FILES:
-        return None, []
+    if sum(1 for job in jobs if _for_child(job)) < BACKGROUND_MIN_FILES:
+        return None
     copies = (CopyJob(str(job.source), str(safe_join(root, job.path, dirs)), job.sha256 or "", job.size or 0)
-              for job in sent)  # fmt: skip
+              for job in jobs if _for_child(job))  # fmt: skip
     try:
-        return BackgroundCopy(copies), sent
+        return BackgroundCopy(copies)
     except OSError:  # no child process here: copy in this one
-        return None, []
+        return None
 
 
-def _raise_failure(failure: CopyFailure, sent: list[_Job]) -> None:
-    """Raise what :func:`_copy` raises for the child's first failed file."""
-    job = sent[failure.index] if failure.index < len(sent) else sent[0]
+def _raise_failure(failure: CopyFailure, root: str) -> None:
+    """Raise what :func:`_copy` raises for the child's failed file (its target is under ``root``)."""
+    path = failure.target.removeprefix(root + os.sep)
     if failure.kind == "digest":
-        raise PackageWriteError(N_("%(path)s does not match its expected SHA-256."), path=job.path)
+        raise PackageWriteError(N_("%(path)s does not match its expected SHA-256."), path=path)
     if failure.kind == "size" and failure.text.isdigit():
         raise PackageWriteError(
-            N_("%(path)s is %(size)d bytes, not %(expected)d."), path=job.path, size=int(failure.text),
-            expected=job.size,
+            N_("%(path)s is %(size)d bytes, not %(expected)d."), path=path, size=int(failure.text),
+            expected=failure.expected,
         )  # fmt: skip
-    raise OSError(failure.errno, failure.text, str(job.source))
+    raise OSError(failure.errno, failure.text, failure.source)
 
 
-def _layout(root: Path, spec: PackageSpec, jobs: list[_Job]) -> list[StoredFile]:
+def _layout(root: Path, spec: PackageSpec, jobs: list[_Job]) -> tuple[list[StoredFile], _Background]:
     """Copy the files, then write EAD, PREMIS, representation METS and root METS; return all files.
 
     Content files with a known digest and size are copied by a child process (:mod:`._copyworker`)
-    while this one writes the XML from their expected digests; the child's verdict is awaited before
-    returning, so a mismatch still fails the package.
+    while this one writes the XML from their expected digests; the child is returned still running
+    (:class:`_Background`): its verdict must be awaited, so a mismatch still fails the package.
+    ``jobs`` is emptied once every file is copied or handed over.
     """
     dirs: set[str] = set()  # folders made or checked by this run (one lstat/mkdir per folder, not per file)
-    background, sent = _start_background(root, jobs, dirs)
+    background = _start_background(root, jobs, dirs)
     try:
-        in_child = {job.path for job in sent}
-        stored = {
-            job.path: (job.kind, _predicted(job) if job.path in in_child else _copy(root, job, dirs)) for job in jobs
-        }
+        in_child = _for_child if background is not None else lambda _job: False
+        # Each job (with its source path) is dropped once its file is copied or sent, so the jobs and what they
+        # become are not all held at once (issue #5); a failure message takes the path from the child's job list.
+        jobs.reverse()  # popped from the end: in order
+        stored: dict[str, tuple[str, StoredFile]] = {}
+        while jobs:
+            job = jobs.pop()
+            stored[job.path] = (job.kind, _predicted(job) if in_child(job) else _copy(root, job, dirs))
         files = _write_metadata(root, spec, stored)
     except BaseException:
         if background is not None:
             background.cancel()
         raise
-    failure = background.finish() if background is not None else None
-    if failure is not None:
-        _raise_failure(failure, sent)
-    return files
+    return files, _Background(background, str(root))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Background:
+    """The copying children (None when this process copied everything) and the package root they copy into."""
+
+    child: BackgroundCopy | None
+    root: str
+
+    def wait(self) -> None:
+        """Wait for the child; raise what :func:`_copy` raises for its first failed file."""
+        failure = self.child.finish() if self.child is not None else None
+        if failure is not None:
+            _raise_failure(failure, self.root)
+
+    def cancel(self) -> None:
+        """Stop the child, so nothing writes into the package afterwards."""
+        if self.child is not None:
+            self.child.cancel()
 
 
 def _write_metadata(root: Path, spec: PackageSpec, stored: dict[str, tuple[str, StoredFile]]) -> list[StoredFile]:
@@ -290,6 +321,95 @@ def _manifest_use(path: str) -> str:
     return "content"
 
 
+class PendingPackage:
+    """A package whose XML and small files are written while a child may still be copying content files.
+
+    :attr:`manifest` is final (every digest was known or computed). Call :meth:`wait` (the package is
+    complete once it returns; a failure removes the package root and raises as :func:`write_package`
+    does) or :meth:`cancel` (stops the child and removes the package root); exactly one of them.
+    """
+
+    def __init__(self, manifest: PackageManifest, created: bool, background: _Background) -> None:  # noqa: FBT001
+        self.manifest = manifest
+        self._created = created
+        self._background = background
+
+    def wait(self) -> PackageManifest:
+        """Wait for the content files; return the manifest.
+
+        Raises:
+            PackageWriteError: A copied file does not match its digest or size, or copying failed.
+        """
+        try:
+            self._background.wait()
+        except BaseException as exc:
+            _discard(self.manifest.root, created=self._created)
+            wrapped = _as_write_error(exc)
+            if wrapped is None:
+                raise
+            raise wrapped from exc
+        return self.manifest
+
+    def release_entries(self) -> None:
+        """Drop the manifest's entries once the caller has used them (bagged), not to hold one per file longer.
+
+        :attr:`manifest` (and what :meth:`wait` returns) keeps its root and package id, with no entries (issue #5).
+        """
+        self.manifest = dataclasses.replace(self.manifest, entries=())
+
+    def cancel(self) -> None:
+        """Stop copying and remove the package root (the caller failed after :func:`start_package`)."""
+        self._background.cancel()
+        _discard(self.manifest.root, created=self._created)
+
+
+def _discard(root: Path, *, created: bool) -> None:
+    """Remove a partly written package: the root itself when this run created it, else its contents."""
+    if created:
+        shutil.rmtree(root, ignore_errors=True)
+    elif root.is_dir():
+        for child in list(root.iterdir()):
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+
+
+def _as_write_error(exc: BaseException) -> PackageWriteError | None:
+    """The :class:`PackageWriteError` an I/O or value error becomes; None for what is raised as it is."""
+    if isinstance(exc, PackageFormatError) or not isinstance(exc, (OSError, ValueError)):
+        return None
+    return PackageWriteError(N_("Writing the package failed: %(error)s"), error=str(exc))
+
+
+def start_package(root: Path, package: PackageSpec) -> PendingPackage:
+    """Like :func:`write_package`, but return while a child may still copy content files.
+
+    Everything but those content files is written when this returns, and the manifest holds every
+    file's digest and size, so the caller can go on (bag, sign) and :meth:`PendingPackage.wait` last.
+
+    Raises:
+        PackageWriteError: As :func:`write_package` (before anything is left behind).
+        DuplicatePathError: Two files map to the same package path.
+    """
+    _check_path(package.package_id, single=True)
+    if not package.records:
+        raise PackageWriteError(N_("A package needs at least one record."))
+    check_codes(package)
+    jobs = _jobs(package)
+    if not any(job.kind == "content" for job in jobs):
+        raise PackageWriteError(N_("A package needs at least one content file."))
+    created = _prepare_root(root)
+    try:
+        files, background = _layout(root, package, jobs)
+    except BaseException as exc:
+        _discard(root, created=created)
+        wrapped = _as_write_error(exc)
+        if wrapped is None:
+            raise
+        raise wrapped from exc
+    entries = (ManifestEntry(f.path, f"sha256:{f.sha256}", f.size, f.media_type, _manifest_use(f.path)) for f in files)
+    manifest = PackageManifest(root, package.package_id, tuple(sorted(entries, key=lambda e: e.path)))
+    return PendingPackage(manifest, created, background)
+
+
 def write_package(root: Path, package: PackageSpec) -> PackageManifest:
     """Lay out an E-ARK CSIP package for ``package`` at ``root`` (see :mod:`kho.packages.formats.eark`).
 
@@ -311,24 +431,4 @@ def write_package(root: Path, package: PackageSpec) -> PackageManifest:
             an I/O error; the partly written package is removed.
         DuplicatePathError: Two files map to the same package path.
     """
-    _check_path(package.package_id, single=True)
-    if not package.records:
-        raise PackageWriteError(N_("A package needs at least one record."))
-    check_codes(package)
-    jobs = _jobs(package)
-    if not any(job.kind == "content" for job in jobs):
-        raise PackageWriteError(N_("A package needs at least one content file."))
-    created = _prepare_root(root)
-    try:
-        files = _layout(root, package, jobs)
-    except BaseException as exc:
-        if created:
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            for child in list(root.iterdir()):
-                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-        if isinstance(exc, PackageFormatError) or not isinstance(exc, (OSError, ValueError)):
-            raise
-        raise PackageWriteError(N_("Writing the package failed: %(error)s"), error=str(exc)) from exc
-    entries = (ManifestEntry(f.path, f"sha256:{f.sha256}", f.size, f.media_type, _manifest_use(f.path)) for f in files)
-    return PackageManifest(root, package.package_id, tuple(sorted(entries, key=lambda e: e.path)))
+    return start_package(root, package).wait()

@@ -28,6 +28,7 @@ _ATTR_TABLE = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 )
 _FLUSH_PARTS = 4096
+_FLUSH_FRAGMENT_CHARS = 64 * 1024  # fragments and elements are a kilobyte or so: flush by size too
 
 Attrs = Iterable[tuple[str, str]]
 Leaf = tuple[str, str | None, Attrs]  # (tag, text or None for <tag/>, attributes)
@@ -68,6 +69,7 @@ class XmlStream:
         self._has_children: list[bool] = []
         self._mixed: list[bool] = []
         self._indents: list[str] = ["\n"]  # "\n" + two spaces per level, by depth
+        self._fragment_chars = 0  # text of the fragments buffered since the last flush
 
     def _indent(self, depth: int) -> str:
         """A line break and ``depth`` levels of two-space indentation (built once per depth)."""
@@ -137,13 +139,36 @@ class XmlStream:
         )
         head = f"{place}<{tag}{_attrs(attrs)}"
         self._parts.append(f"{head}>{body}{self._indent(depth)}</{tag}>" if body else f"{head}/>")
-        if len(self._parts) >= _FLUSH_PARTS:
+        self._fragment_chars += len(body)  # a METS file entry is half a kilobyte: flush by size too (issue #5)
+        if self._fragment_chars >= _FLUSH_FRAGMENT_CHARS or len(self._parts) >= _FLUSH_PARTS:
+            self.flush()
+
+    def indents(self, levels: int) -> tuple[str, ...]:
+        """Line breaks with the indentation of the next child element and of ``levels - 1`` levels below it.
+
+        ``indents(3)[0]`` places a child of the open element, ``[1]`` a grandchild, ``[2]`` one more level
+        down: what :meth:`fragment` text uses to lay out its own nested elements.
+        """
+        depth = len(self._stack)
+        return tuple(self._indent(depth + n) for n in range(levels))
+
+    def fragment(self, text: str) -> None:
+        """Write a complete, already escaped element as the next child of the open element, in one piece.
+
+        ``text`` starts with the element's start tag (the line break before it is added here) and lays out
+        its children with :meth:`indents`, so the bytes are those the element-by-element calls would write;
+        the PREMIS and EAD writers use it for the elements they write once per file or document.
+        """
+        self._parts.append(self._child() + text)
+        self._fragment_chars += len(text)
+        if self._fragment_chars >= _FLUSH_FRAGMENT_CHARS or len(self._parts) >= _FLUSH_PARTS:
             self.flush()
 
     def flush(self) -> None:
         """Encode and write what is buffered."""
         self._out.write("".join(self._parts).encode("utf-8"))
         self._parts.clear()
+        self._fragment_chars = 0
 
     def close(self) -> None:
         """Finish the document (every element must be closed) and flush it.

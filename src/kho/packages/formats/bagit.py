@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,6 +42,7 @@ __all__ = [
     "BagWriter",
     "is_valid_bag",
     "make_bag_in_place",
+    "make_bag_of_written_payload",
     "root_hash",
     "validate_bag",
 ]
@@ -444,6 +445,39 @@ def make_bag_in_place(
             if isinstance(result, OSError):
                 raise BagWriteError(N_("Could not read %(path)s."), path=rel) from result
             asm.record(rel, result, sizes[rel])
+        return asm.finish()
+    finally:
+        asm.close()
+
+
+def make_bag_of_written_payload(
+    bag_dir: str | os.PathLike[str],
+    payload: Iterable[tuple[str, str, int]],
+    *,
+    bag_info: Mapping[str, str | Sequence[str]] | None = None,
+) -> BagResult:
+    """Finish a bag whose payload a caller has just written into ``bag_dir/data``, hashing while it wrote.
+
+    The bytes are those :func:`make_bag_in_place` writes for the same files (SHA-256 manifests only), but
+    nothing under ``data/`` is listed or read: ``payload`` is every payload file as ``(path inside data/,
+    SHA-256 hex, size)``, NFC, each written by the caller (e.g. a
+    :class:`~kho.packages.formats._eark_write.PendingPackage` whose content may still be copying). The
+    caller must make sure the files on disk end up as listed, or discard the bag.
+
+    Raises:
+        BagWriteError: ``bag_dir/data`` is not a directory, ``bag_dir`` holds anything else, or a path is
+            not NFC (:func:`make_bag_in_place` would rename the file).
+        UnsafePathError: A path could escape ``data/``.
+    """
+    root = Path(bag_dir)
+    if not (root / "data").is_dir() or any(entry.name != "data" for entry in os.scandir(root)):
+        raise BagWriteError(N_("%(path)s must hold only the written data/ folder."), path=str(root))
+    asm = _Assembler(root, ("sha256",), bag_info, DEFAULT_SOFTWARE_AGENT)
+    try:
+        for path, digest, size in payload:
+            if nfc(path) != path or "/".join(split_relative(f"data/{path}")) != f"data/{path}":
+                raise BagWriteError(N_("%(path)r is not a clean NFC payload path."), path=path)
+            asm.record(f"data/{path}", {"sha256": digest}, size)
         return asm.finish()
     finally:
         asm.close()

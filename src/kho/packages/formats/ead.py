@@ -52,7 +52,7 @@ from typing import IO
 from kho.core import codetables
 from kho.core.text import N_
 from kho.packages.formats._earkxml import EAD_NS, XLINK_NS, XSI_NS, href, q, stable_id
-from kho.packages.formats._xmlstream import Attrs, XmlStream
+from kho.packages.formats._xmlstream import Attrs, XmlStream, escape_attr, escape_text
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import DocumentSpec, FileSpec, PackageSpec, Records, RecordSpec
 
@@ -227,38 +227,73 @@ def _record(w: XmlStream, record: RecordSpec) -> None:
     w.end()
 
 
-def _document(w: XmlStream, doc: DocumentSpec, record_maintenance: str) -> None:
-    w.start("c", (("level", "item"), ("id", stable_id("doc", doc.doc_id))))
-    w.start("did")
-    for name, value in (
-        ("docId", doc.doc_id),
-        ("docCode", doc.doc_code),
-        ("docOrdinal", doc.ordinal),
-        ("codeNumber", doc.code_number),
-        ("codeNotation", doc.code_notation),
-    ):
-        _unitid(w, name, value)
+def _language_text(indent: str, inner: str, codes: Sequence[str]) -> str:
+    """:func:`_language` as text (its ``language`` children at ``inner``)."""
+    iso_codes = dict.fromkeys(c for code in codes for c in ISO639_FOR_TT05.get(code, ()))
+    text = ", ".join(codes)
+    head = f'{indent}<langmaterial encodinganalog="language">'
+    if not iso_codes:
+        return f"{head}{escape_text(text)}</langmaterial>"
+    children = "".join([f'{inner}<language langcode="{escape_attr(c)}"/>' for c in iso_codes])
+    if text.strip():  # mixed content: the first child stays on the text's line, as XmlStream.start writes it
+        return f"{head}{escape_text(text)}{children[len(inner) :]}{indent}</langmaterial>"
+    return f"{head}{children}{indent}</langmaterial>"
+
+
+def _para_text(indent: str, inner: str, tag: str, name: str, value: object) -> str:
+    """:func:`_para` as text."""
+    kind = f' type="{name}"' if tag == "odd" else ""
+    return f'{indent}<{tag} encodinganalog="{name}"{kind}>{inner}<p>{escape_text(_text(value))}</p>{indent}</{tag}>'
+
+
+def _did_text(i1: str, i2: str, i3: str, doc: DocumentSpec) -> str:
+    """A document's ``did`` as text: its identifiers, title, date, origination, language, extent and links."""
+    ids = [("docId", doc.doc_id), ("docCode", doc.doc_code), ("docOrdinal", doc.ordinal),
+           ("codeNumber", doc.code_number), ("codeNotation", doc.code_notation)]  # fmt: skip
     if doc.arc_file_code:
-        _unitid(w, "arcFileCode", doc.arc_file_code)
-    w.leaf("unittitle", doc.subject, (("encodinganalog", "subject"),))
-    _unitdate(w, "issuedDate", doc.issued_date)
-    w.element("origination", (("encodinganalog", "organName"),), (("corpname", doc.organ_name, ()),))
-    _language(w, doc.language)
-    genre = (
-        (("encodinganalog", "typeName"), ("normal", doc.type_name))
-        if doc.type_name
-        else (("encodinganalog", "typeName"),)
+        ids.append(("arcFileCode", doc.arc_file_code))
+    date_text, normal = tt05_date(doc.issued_date)
+    normal_attr = f' normal="{escape_attr(normal)}"' if normal else ""
+    genre_attr = f' normal="{escape_attr(doc.type_name)}"' if doc.type_name else ""
+    daos = [
+        f'{i2}<dao xlink:type="simple" xlink:href="{escape_attr("../../" + href(path))}" '
+        f'xlink:title="{escape_attr(role)}"/>'
+        for path, role in sorted((f.path_in_package, f.role.value) for f in doc.files)
+    ]
+    return "".join(
+        [
+            f"{i1}<did>",
+            *[f'{i2}<unitid encodinganalog="{n}" type="{n}">{escape_text(_text(v))}</unitid>' for n, v in ids],
+            f'{i2}<unittitle encodinganalog="subject">{escape_text(doc.subject)}</unittitle>',
+            f'{i2}<unitdate encodinganalog="issuedDate"{normal_attr}>{escape_text(date_text)}</unitdate>',
+            f'{i2}<origination encodinganalog="organName">{i3}<corpname>{escape_text(doc.organ_name)}</corpname>'
+            f"{i2}</origination>",
+            _language_text(i2, i3, doc.language),
+            f'{i2}<physdesc>{i3}<extent encodinganalog="numberOfPage" unit="trang">'
+            f"{escape_text(_text(doc.number_of_page))}</extent>"
+            f'{i3}<physfacet encodinganalog="format" type="format">{escape_text(doc.format)}</physfacet>'
+            f'{i3}<genreform encodinganalog="typeName"{genre_attr}>{escape_text(doc.type_code)}</genreform>'
+            f"{i2}</physdesc>",
+            *daos,
+            f"{i1}</did>",
+        ]
     )
-    _physdesc(w, (("numberOfPage", "trang", doc.number_of_page),), doc.format, genre, doc.type_code)
-    _dao(w, doc.files)
-    w.end()
-    _para(w, "accessrestrict", "mode", doc.mode)
-    _para(w, "appraisal", "maintenance", doc.maintenance or record_maintenance)
-    _subject(w, doc.keyword)
+
+
+def _document(w: XmlStream, doc: DocumentSpec, record_maintenance: str) -> None:
+    """Write one document ``<c level="item">`` in one piece (there is one per document: the EAD's bulk)."""
+    i0, i1, i2, i3 = w.indents(4)
+    paras = [
+        _para_text(i1, i2, "accessrestrict", "mode", doc.mode),
+        _para_text(i1, i2, "appraisal", "maintenance", doc.maintenance or record_maintenance),
+        f'{i1}<controlaccess encodinganalog="keyword">{i2}<subject>{escape_text(doc.keyword)}</subject>'
+        f"{i1}</controlaccess>",
+    ]
     for name in ("inforSign", "confidenceLevel", "autograph", "riskRecovery", "riskRecoveryStatus", "process"):
-        _para(w, "odd", name, getattr(doc, _ATTR[name]))
-    _para(w, "odd", "description", doc.description)
-    w.end()
+        paras.append(_para_text(i1, i2, "odd", name, getattr(doc, _ATTR[name])))
+    paras.append(_para_text(i1, i2, "odd", "description", doc.description))
+    head = f'<c level="item" id="{escape_attr(stable_id("doc", doc.doc_id))}">'
+    w.fragment(head + _did_text(i1, i2, i3, doc) + "".join(paras) + f"{i0}</c>")
 
 
 _ATTR = {

@@ -33,6 +33,7 @@ __all__ = [
     "FileRole",
     "FileSpec",
     "ManifestEntry",
+    "OrderedEvents",
     "PackageManifest",
     "PackageSpec",
     "PackageType",
@@ -46,14 +47,21 @@ __all__ = [
 Source = Path | IO[bytes]
 
 
+#: Field names of each spec class (``dataclasses.fields`` builds its tuple anew on every call: one per file).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _normalise(obj: object) -> None:
     """NFC-normalise every ``str`` field of a frozen dataclass instance in place."""
-    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
-        value = getattr(obj, f.name)
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))  # type: ignore[arg-type]
+    for name in names:
+        value = getattr(obj, name)
         if isinstance(value, str):
-            object.__setattr__(obj, f.name, nfc(value))
+            object.__setattr__(obj, name, nfc(value))
         elif isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
-            object.__setattr__(obj, f.name, tuple(nfc(v) for v in value))
+            object.__setattr__(obj, name, tuple(nfc(v) for v in value))
 
 
 class PackageType(StrEnum):
@@ -265,6 +273,32 @@ class Records(Protocol):
     def __len__(self) -> int: ...
 
 
+class OrderedEvents(Protocol):
+    """PREMIS events held outside memory (:class:`kho.packages.formats.premis.EventLog`), read back in order.
+
+    The PREMIS writer takes them instead of a tuple of :class:`EventSpec` for packages with many events
+    (Kho's export: issue #5): it never holds them all, nor a list of events per file.
+    """
+
+    def __iter__(self) -> Iterator[EventSpec]:
+        """Every event, in PREMIS order: by ISO 8601 date and time, then identifier."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def links(self) -> Iterator[tuple[str, str, str]]:
+        """``(path, identifier type, identifier)`` per object of every event, by path, then in event order."""
+        ...
+
+    def has_duplicate(self) -> bool:
+        """Whether two events share an identifier."""
+        ...
+
+    def agent_uses(self) -> Iterator[tuple[str, str]]:
+        """``(agent identifier, identifier of the first event naming it)`` for every agent named."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentationFile:
     """A file for ``documentation/`` (handover record, inventories), referenced from the root METS."""
@@ -298,7 +332,7 @@ class PackageSpec:
         tt05_kind: ``hoso`` or ``tailieu``; written as ``altRecordID[@TYPE='TT05PACKAGE']``.
         archival_agency: The receiving archive (metsHdr agent ``PRESERVATION``), if known.
         fonds: The fonds (phông) the records belong to; EAD ``archdesc``.
-        events: PREMIS events.
+        events: PREMIS events (a tuple, or :class:`OrderedEvents` kept on disk).
         agents: PREMIS agents the events refer to.
         documentation: Files for ``documentation/``.
         schema_files: XSD files to copy into ``schemas/`` (referenced from the Schemas file group).
@@ -318,7 +352,7 @@ class PackageSpec:
     tt05_kind: Tt05Kind = Tt05Kind.RECORD
     archival_agency: Agency | None = None
     fonds: Agency | None = None
-    events: tuple[EventSpec, ...] = ()
+    events: tuple[EventSpec, ...] | OrderedEvents = ()
     agents: tuple[AgentSpec, ...] = ()
     documentation: tuple[DocumentationFile, ...] = ()
     schema_files: tuple[Path, ...] = ()
