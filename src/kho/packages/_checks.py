@@ -14,7 +14,6 @@ from kho.core.text import N_
 from kho.packages._read import EadFacts, MetsFacts
 from kho.packages._sidecar import Sidecar
 from kho.packages.formats.hashing import SeenFilter
-from kho.packages.formats.report import spill_map
 from kho.packages.formats.spill import SpillMap
 from kho.packages.report import TransferReport
 
@@ -176,7 +175,7 @@ class _SeenFiles:
     """
 
     def __init__(self) -> None:
-        self.named: SpillMap[None] = spill_map()  # used as a set: paths from JSON may be any text
+        self.named: SpillMap[None] = SpillMap()  # used as a set: paths from JSON may be any text
         self.filter = SeenFilter()
         self.not_in_mets: set[str] = set()  # each becomes a finding
 
@@ -206,7 +205,7 @@ def check_cross_references(report: TransferReport, sidecar: Sidecar | None, mets
     if sidecar is None:
         return counts
     seen = _SeenFiles()
-    with spill_map() as codes, seen.named:  # codes: used as a set
+    with SpillMap[None]() as codes, seen.named:  # codes: used as a set
         for record in sidecar_records(sidecar):
             codes[str(record.get("file_code"))] = None
             docs = documents_of(record)

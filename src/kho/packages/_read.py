@@ -20,7 +20,7 @@ from lxml import etree
 
 from kho.packages._sidecar import Sidecar, SidecarError, read_sidecar
 from kho.packages.formats import PackageFormatError, safe_join, spill
-from kho.packages.formats.report import spill_map
+from kho.packages.formats.spill import SpillMap
 from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted
 from kho.packages.layout import MAX_JSON_BYTES
 
@@ -42,7 +42,7 @@ class MetsFacts:
     memory); :meth:`close` drops it.
     """
 
-    files: MutableMapping[str, tuple[str, int]] = field(default_factory=spill_map)
+    files: MutableMapping[str, tuple[str, int]] = field(default_factory=SpillMap)
     readable: bool = True
 
     def close(self) -> None:
@@ -60,8 +60,8 @@ class EadFacts:
     never in place; :meth:`close` drops them.
     """
 
-    records: MutableMapping[str, list[str]] = field(default_factory=spill_map)
-    daos: MutableMapping[str, set[str]] = field(default_factory=spill_map)
+    records: MutableMapping[str, list[str]] = field(default_factory=SpillMap)
+    daos: MutableMapping[str, set[str]] = field(default_factory=SpillMap)
     documents: int = 0
     readable: bool = True
 

@@ -23,12 +23,11 @@ from typing import Any, Literal
 from lxml import etree
 
 from kho.core.text import N_
-from kho.packages.formats import spill
 from kho.packages.formats._earkxml import CSIP_NS, METS_NS, XLINK_NS, q, unhref
 from kho.packages.formats.earkreport import PackageReport
 from kho.packages.formats.exceptions import UnsafePathError
-from kho.packages.formats.report import spill_map
 from kho.packages.formats.safepath import safe_join, split_relative
+from kho.packages.formats.spill import SpillMap
 
 Level = Literal["root", "representation"]
 #: Called with each outermost element streamed from a package XML file (see ``validate_package``).
@@ -180,13 +179,13 @@ class Inventory:
     memory); :meth:`close` drops it.
     """
 
-    files: MutableMapping[str, int] = field(default_factory=spill_map)
+    files: MutableMapping[str, int] = field(default_factory=SpillMap)
     dirs: set[str] = field(default_factory=set)
     symlinks: set[str] = field(default_factory=set)
 
-    def folded(self) -> spill.SpillMap[list[str]]:
+    def folded(self) -> SpillMap[list[str]]:
         """Map casefolded path -> real paths (for a case-insensitive fallback); the caller closes it."""
-        out = spill_map()
+        out: SpillMap[list[str]] = SpillMap()
         for path in self.files:
             key = path.casefold()
             out[key] = [*out.get(key, []), path]
@@ -203,7 +202,7 @@ class Inventory:
 
     def close(self) -> None:
         """Drop the disk part of ``files``."""
-        if isinstance(self.files, spill.SpillMap):
+        if isinstance(self.files, SpillMap):
             self.files.close()
 
 
@@ -254,7 +253,7 @@ class RefList:
     """
 
     def __init__(self) -> None:
-        self._items: spill.SpillMap[tuple[Any, ...]] = spill_map()
+        self._items: SpillMap[tuple[Any, ...]] = SpillMap()
         self._parts: list[RefList | int] = []  # in order: a run of that many own items, or a spliced list
         self._count = 0
 
@@ -315,13 +314,13 @@ class Context:
     now: datetime
     refs: RefList = field(default_factory=RefList)
     docs: list[MetsDoc] = field(default_factory=list)
-    digests: MutableMapping[str, dict[str, str]] = field(default_factory=spill_map)  # hashed here, not ``known``
-    referenced: MutableMapping[str, int] = field(default_factory=spill_map)  # see ``check_fixity``
+    digests: MutableMapping[str, dict[str, str]] = field(default_factory=SpillMap)  # hashed here, not ``known``
+    referenced: MutableMapping[str, int] = field(default_factory=SpillMap)  # see ``check_fixity``
     unreadable: set[str] = field(default_factory=set)
     known: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     observers: Mapping[str, Observer] = field(default_factory=dict)
     dirs: set[str] = field(default_factory=set)
-    _folded: spill.SpillMap[list[str]] | None = None
+    _folded: SpillMap[list[str]] | None = None
 
     def folded(self) -> Mapping[str, list[str]]:
         """Cached :meth:`Inventory.folded`."""
@@ -332,7 +331,7 @@ class Context:
     def close(self) -> None:
         """Drop every spilled map of the run."""
         for closable in (self.inventory, self.refs, self.digests, self.referenced, self._folded):
-            if isinstance(closable, Inventory | RefList | spill.SpillMap):
+            if isinstance(closable, Inventory | RefList | SpillMap):
                 closable.close()
 
 

@@ -19,9 +19,10 @@ from kho.packages.formats.eark_errors import MalformedXmlError, UnsafeXmlError
 from kho.packages.formats.earkreport import PackageReport
 from kho.packages.formats.exceptions import PackageFormatError
 from kho.packages.formats.hashing import hash_file, hash_many
-from kho.packages.formats.report import FindingList, spill_map
+from kho.packages.formats.report import FindingList
 from kho.packages.formats.safepath import safe_join
 from kho.packages.formats.schemas import SchemaName, load_schema, schema_errors, schema_lock
+from kho.packages.formats.spill import SpillMap
 from kho.packages.formats.xmlsafe import StreamIncompleteError, iter_untrusted, parse_untrusted, root_tag
 
 _REP_METS = re.compile(r"representations/[^/]+/METS\.xml")
@@ -44,7 +45,7 @@ def check_fixity(ctx: Context) -> None:
     early = PackageReport(path=ctx.report.path)  # findings of references compared in the first pass
     spans: list[tuple[int, int, int]] = []  # (reference index, first and end finding in ``early``)
     deferred: list[list[int]] = []  # runs [start, end) of indices of references compared after hashing
-    with spill_map() as needed:  # path -> (algorithms to hash, size)
+    with SpillMap[tuple[list[str], int]]() as needed:  # path -> (algorithms to hash, size)
         for index, ref in enumerate(ctx.refs):
             digests = _first_pass(ctx, ref, needed)
             if digests is None:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from kho.core.text import N_, nfc
-from kho.packages.formats import spill
 from kho.packages.formats._manifest import (
     decode_path,
     iter_text_lines,
@@ -38,8 +37,9 @@ from kho.packages.formats._tagchecks import (
 )
 from kho.packages.formats.exceptions import UnsafePathError
 from kho.packages.formats.hashing import DIGEST_HEX_LENGTH, SeenFilter, hash_many
-from kho.packages.formats.report import BagReport, spill_map
+from kho.packages.formats.report import BagReport
 from kho.packages.formats.safepath import split_relative
+from kho.packages.formats.spill import SpillMap
 
 __all__ = ["SYSTEM_FILE_NAMES", "is_valid_bag", "validate_bag"]
 
@@ -65,7 +65,7 @@ SYSTEM_FILE_NAMES = frozenset(
 class _Tree:
     """What is on disk: regular files under data/ (with sizes, in a spilled map), tag files, symlinks."""
 
-    payload: MutableMapping[str, int] = field(default_factory=spill_map)
+    payload: MutableMapping[str, int] = field(default_factory=SpillMap)
     tags: set[str] = field(default_factory=set)
     symlinks: set[str] = field(default_factory=set)
 
@@ -82,7 +82,7 @@ class _Manifest:
 
     name: str
     algorithm: str
-    entries: MutableMapping[str, tuple[str, int | None]] = field(default_factory=spill_map)
+    entries: MutableMapping[str, tuple[str, int | None]] = field(default_factory=SpillMap)
     present: int = 0
     seen: SeenFilter = field(default_factory=SeenFilter, repr=False)  # spares a lookup per new entry
 
@@ -122,7 +122,7 @@ class _Validator:
             self._run()
         finally:
             for found in self.maps:
-                if isinstance(found, spill.SpillMap):
+                if isinstance(found, SpillMap):
                     found.close()
         return self.report
 
@@ -363,7 +363,7 @@ class _Validator:
         groups: dict[str, tuple[int, list[str]]] = {}  # folded name -> (first position, paths)
         system: list[str] = []
         names = SeenFilter()
-        with spill_map() as first:  # folded name -> (position, path) of its first path
+        with SpillMap[tuple[int, str]]() as first:  # folded name -> (position, path) of its first path
             for index, rel in enumerate(manifest.entries):
                 key = nfc(rel).casefold()
                 if key in groups:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import marshal
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -25,7 +24,7 @@ from kho.packages.formats._earkxml import PREMIS_NS, XSI_NS, StoredFile, iso, q
 from kho.packages.formats._xmlstream import XmlStream, escape_text
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import AgentSpec, EventSpec, OrderedEvents
-from kho.packages.formats.spill import CACHE_KIB
+from kho.packages.formats.spill import load_value, private_database
 
 __all__ = ["OBJECT_ID_TYPE", "EventLog", "build_premis", "write_premis"]
 
@@ -45,16 +44,13 @@ class EventLog:
 
     An export has an event or more per file; as :class:`EventSpec` objects, with a list of links per file,
     they grew memory by over half a kilobyte a file (issue #5). Here they are written to disk a batch at a
-    time (``sqlite3.connect("")``: a file SQLite deletes when it is closed, with the page cache of
-    :data:`~kho.packages.formats.spill.CACHE_KIB`) and sorted by its indexes: events by date and identifier,
-    links by path. Only this process reads what it wrote. Not thread-safe; close it (or use it as a
-    context manager) to drop the database.
+    time (:func:`~kho.packages.formats.spill.private_database`: a file SQLite deletes when it is closed) and
+    sorted by its indexes: events by date and identifier, links by path. Only this process reads what it
+    wrote. Not thread-safe; close it (or use it as a context manager) to drop the database.
     """
 
     def __init__(self, events: Iterable[EventSpec] = ()) -> None:
-        db = sqlite3.connect("", check_same_thread=False, isolation_level=None)
-        for pragma in (f"cache_size = -{CACHE_KIB}", "journal_mode = OFF", "synchronous = OFF"):
-            db.execute(f"PRAGMA {pragma}")
+        db = private_database()
         db.execute("CREATE TABLE e (d, id, v, PRIMARY KEY (d, id)) WITHOUT ROWID")
         db.execute("CREATE UNIQUE INDEX e_id ON e (id)")
         db.execute("CREATE TABLE l (path, d, id, n, t, PRIMARY KEY (path, d, id, n)) WITHOUT ROWID")
@@ -102,7 +98,7 @@ class EventLog:
 
     def __iter__(self) -> Iterator[EventSpec]:
         for date, identifier, value in self._rows("SELECT d, id, v FROM e ORDER BY d, id"):
-            id_type, event_type, outcome, detail, outcome_detail, agents, objects = _load(value)
+            id_type, event_type, outcome, detail, outcome_detail, agents, objects = load_value(value)
             moment = datetime.fromisoformat(date)  # what iso() wrote: it gives the same text back
             values = (identifier, event_type, moment, outcome, detail, outcome_detail, agents, objects, id_type)
             event = object.__new__(EventSpec)  # NFC-normalised when first built: not again (a third of a read)
@@ -135,11 +131,6 @@ class EventLog:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _load(data: bytes) -> Any:
-    """An event's values, as :meth:`EventLog.add` wrote them with ``marshal.dumps`` into its own database."""
-    return marshal.loads(data)  # noqa: S302 - private temporary database, written only by this process
 
 
 def P(local: str) -> str:  # noqa: N802 - reads like the premis: prefix

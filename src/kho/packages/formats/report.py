@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from kho.packages.formats import spill
 from kho.packages.formats.exceptions import BagValidationError
 
-__all__ = ["BagReport", "Finding", "Severity", "spill_map"]
+__all__ = ["BagReport", "Finding", "Severity"]
 
 
 class Severity(StrEnum):
@@ -115,11 +115,6 @@ class FindingList:
             raise self.error_class(details=self.findings, path=self.path)
 
 
-def spill_map() -> spill.SpillMap[Any]:
-    """A new map that spills past ``spill.DEFAULT_LIMIT`` entries (a dataclass field's default factory)."""
-    return spill.SpillMap()
-
-
 @dataclass(slots=True)
 class BagReport(FindingList):
     """Everything a validation run found, plus a few facts about the bag.
@@ -149,7 +144,7 @@ class BagReport(FindingList):
     payload_bytes: int = 0
     fetch_pending: int = 0
     info: list[tuple[str, str]] = field(default_factory=list)
-    digests: MutableMapping[str, dict[str, str]] = field(default_factory=spill_map, repr=False)
+    digests: MutableMapping[str, dict[str, str]] = field(default_factory=spill.SpillMap, repr=False)
 
     def close(self) -> None:
         """Drop :attr:`digests` (and its disk part) once no later check needs them."""

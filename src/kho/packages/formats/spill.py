@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, MutableMapping, MutableSet
 from typing import Any, TypeVar
 
-__all__ = ["CACHE_KIB", "DEFAULT_LIMIT", "SpillMap", "SpillSet"]
+__all__ = ["CACHE_KIB", "DEFAULT_LIMIT", "SpillMap", "SpillSet", "load_value", "private_database"]
 
 V = TypeVar("V")
 
@@ -39,9 +39,20 @@ def _key(key: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
-def _load(data: bytes) -> Any:
-    """A value this process wrote with ``marshal.dumps`` into its own private database."""
-    return marshal.loads(data)  # noqa: S302 - private temporary database, written only by this map
+def load_value(data: bytes) -> Any:
+    """A value this process wrote with ``marshal.dumps`` into its own :func:`private_database`."""
+    return marshal.loads(data)  # noqa: S302 - private temporary database, written only by this process
+
+
+def private_database() -> sqlite3.Connection:
+    """A private temporary SQLite database (deleted when closed), autocommit, page cache ``CACHE_KIB``.
+
+    Nothing in it must survive a crash, so it keeps no journal and never syncs.
+    """
+    db = sqlite3.connect("", check_same_thread=False, isolation_level=None)
+    for pragma in (f"cache_size = -{CACHE_KIB}", "journal_mode = OFF", "synchronous = OFF"):
+        db.execute(f"PRAGMA {pragma}")
+    return db
 
 
 class SpillMap(MutableMapping[str, V]):
@@ -76,7 +87,7 @@ class SpillMap(MutableMapping[str, V]):
         if self._db is not None:
             row = self._db.execute("SELECT v FROM m WHERE k = ?", (_key(key),)).fetchone()
             if row is not None:
-                return _load(row[0])  # type: ignore[no-any-return]
+                return load_value(row[0])  # type: ignore[no-any-return]
         raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
@@ -113,7 +124,7 @@ class SpillMap(MutableMapping[str, V]):
             yield from list(self._mem.items())
             return
         for key, value in self._rows("SELECT k, v FROM m ORDER BY rowid"):
-            yield key.decode("utf-8", "surrogatepass"), _load(value)
+            yield key.decode("utf-8", "surrogatepass"), load_value(value)
 
     def values(self) -> Iterator[V]:  # type: ignore[override]
         """Every value in insertion order."""
@@ -129,10 +140,7 @@ class SpillMap(MutableMapping[str, V]):
             yield from batch
 
     def _spill(self) -> None:
-        db = sqlite3.connect("", check_same_thread=False, isolation_level=None)
-        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
+        db = private_database()
         db.execute("CREATE TABLE m (k BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._db = db
         self._flush()
