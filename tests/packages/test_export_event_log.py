@@ -11,8 +11,9 @@ import pytest
 from django.conf import settings
 
 from kho.packages import _collect
+from kho.packages import _events as audit_events
 from kho.packages.export import ExportPackageAction
-from kho.packages.formats import _eark_write, premis
+from kho.packages.formats import _eark_write, premis, spill
 from kho.packages.formats._copyworker import CopyFailure
 from kho.packages.formats._earkxml import StoredFile
 from kho.packages.formats.eark_errors import PackageWriteError
@@ -116,6 +117,22 @@ def test_export_with_many_event_batches_writes_premis_as_from_memory(tmp_path: P
     monkeypatch.setattr(_eark_write, "write_premis", compare)
     ExportPackageAction(FONDS, tmp_path / "bag", receiver=ARCHIVE, schema_dir=settings.KHO_SCHEMA_DIR).execute()
     assert seen and seen[0] > 2 * premis._BATCH
+
+
+@pytest.mark.django_db
+def test_event_links_from_spilled_path_maps_are_those_from_memory(tmp_path: Path, monkeypatch: Any) -> None:
+    """The per-document and per-object path maps spill past a few thousand entries: same PREMIS links."""
+    build_source(tmp_path, records=3, docs=3)
+    monkeypatch.setattr(audit_events, "_CHUNK", 2)  # the object ids are read from the maps in many chunks
+    links = []
+    for limit in (1, 1_000_000):
+        monkeypatch.setattr(spill, "DEFAULT_LIMIT", limit)
+        with _collect.collect_records(Record.objects.filter(fonds__code=FONDS)) as collected, EventLog() as log:
+            assert collected.doc_paths.spilled is collected.blob_paths.spilled is (limit == 1)
+            audit_events.collect_events(FONDS, collected.file_codes, collected.doc_paths, collected.blob_paths, log)
+            links.append([(event.identifier, event.objects) for event in log])
+    assert links[0] == links[1]
+    assert sum(1 for _identifier, objects in links[0] if objects) >= 9  # one ingestion event per document at least
 
 
 @pytest.mark.django_db

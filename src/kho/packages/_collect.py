@@ -30,6 +30,7 @@ from kho.agencies.models import Agency, AgencyRelation
 from kho.core import codetables
 from kho.handover.models import Custody
 from kho.packages.formats.earkspec import DocumentSpec, FileSpec, RecordSpec
+from kho.packages.formats.spill import SpillMap
 from kho.packages.layout import file_role, model_row, package_file_name
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.storage.store import blob_present, blob_source
@@ -170,7 +171,8 @@ class Collected:
         rows: The sidecar ``records`` list (every Kho field, with documents and objects) as JSON text.
         file_codes: The records' file codes, in order.
         doc_paths: Package paths of each document's files, by ``doc_code`` (PREMIS event links; the
-            export clears both maps once the events are collected).
+            export clears both maps once the events are collected). Both maps spill to disk past a few
+            thousand entries, so memory does not grow with the package (issue #5).
         blob_paths: Package paths of each stored object, by digest (fixity event links).
         documents: Number of documents.
         files: Number of content files.
@@ -182,8 +184,8 @@ class Collected:
     records: _SpecSpool = field(init=False)
     rows: JsonLines = field(init=False)
     file_codes: list[str] = field(default_factory=list)
-    doc_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    blob_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    doc_paths: SpillMap[tuple[str, ...]] = field(default_factory=SpillMap)
+    blob_paths: SpillMap[tuple[str, ...]] = field(default_factory=SpillMap)
     documents: int = 0
     files: int = 0
     bytes: int = 0
@@ -197,6 +199,8 @@ class Collected:
         """Remove the spool files (and their folder)."""
         for spool in (self.records, self.rows):
             spool.finish()
+        self.doc_paths.close()
+        self.blob_paths.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Self:
@@ -244,8 +248,6 @@ def _document(
         file_spec = _file_spec(record, doc, obj, taken)
         files.append(file_spec)
         path = file_spec.path_in_package  # one string shared by the event links and the sidecar row
-        # Tuples, not lists: a fifth of the size, and there is one per document and per object (issue #5).
-        out.doc_paths[doc.doc_code] = (*out.doc_paths.get(doc.doc_code, ()), path)
         out.blob_paths[obj.blob.digest] = (*out.blob_paths.get(obj.blob.digest, ()), path)
         out.files += 1
         out.bytes += obj.blob.size
@@ -262,6 +264,8 @@ def _document(
                 "size": obj.blob.size,
             }
         )
+    if objects:
+        out.doc_paths[doc.doc_code] = (*out.doc_paths.get(doc.doc_code, ()), *(o["path"] for o in objects))
     out.documents += 1
     row = model_row(doc)
     row["objects"] = objects

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import islice
 
 from django.db.models import Q
 
@@ -43,12 +44,14 @@ def _agent_for(agent: str) -> AgentSpec:
     return AgentSpec(identifier=agent, name=name, agent_type=kind)
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    """``items`` in lists of ``_CHUNK``, taken as they come (a spilled map's keys are never all in memory)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
 
 
-def _rounds(fonds_code: str, record_codes: Sequence[str], docs: Sequence[str], digests: Sequence[str]) -> Iterable[Q]:
+def _rounds(fonds_code: str, record_codes: Iterable[str], docs: Iterable[str], digests: Iterable[str]) -> Iterable[Q]:
     """The filters to run: the fonds once, then every chunk of records, documents and objects."""
     yield Q(object_type="fonds", object_id=fonds_code)
     for chunk in _chunks(record_codes):
@@ -77,7 +80,7 @@ def collect_events(
     """
     agents: dict[str, AgentSpec] = {SOFTWARE_AGENT.identifier: SOFTWARE_AGENT}
     # Each round reads another object type, with distinct ids in distinct chunks, so no event comes twice.
-    for where in _rounds(fonds_code, list(dict.fromkeys(record_codes)), list(doc_paths), list(blob_paths)):
+    for where in _rounds(fonds_code, dict.fromkeys(record_codes), doc_paths, blob_paths):
         rows = Event.objects.filter(where).exclude(event_type__in=EXCLUDED).only(*_FIELDS).order_by("seq")
         for event in rows.iterator(2000):
             agents.setdefault(event.agent, _agent_for(event.agent))

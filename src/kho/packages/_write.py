@@ -51,9 +51,12 @@ __all__ = [
 
 _BATCH = 1000
 #: Threads writing objects into the store during an import (hashing and writing release the GIL). Measured
-#: on 2 cores with 10,000 files: 2 or 4 threads wait longer for the store, whose writes wait on the file
-#: system (inode and folder creation) far more than on the CPU.
-STORE_THREADS = 8
+#: on 2 cores (SQLite, 10,000 and 20,000 files of 16 KiB, ``/usr/bin/time`` around the import): 1, 2, 4 and 8
+#: threads took the same time within the noise (11.3-13.9 s at 10,000), since the rows written meanwhile
+#: keep a core busy and the writes wait on the file system, but each thread adds to the peak memory as the
+#: package grows (at 20,000 files: 139 MB with 1, 142 with 2, 160 with 8). Two keep a write going while the
+#: other waits on the disk.
+STORE_THREADS = 2
 
 _Job = tuple[str, Path, "str | None"]  # package path, file, expected digest (content files only)
 
