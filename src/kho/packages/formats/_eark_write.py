@@ -340,14 +340,8 @@ class PendingPackage:
         Raises:
             PackageWriteError: A copied file does not match its digest or size, or copying failed.
         """
-        try:
+        with _discarding(self.manifest.root, created=self._created):
             self._background.wait()
-        except BaseException as exc:
-            _discard(self.manifest.root, created=self._created)
-            wrapped = _as_write_error(exc)
-            if wrapped is None:
-                raise
-            raise wrapped from exc
         return self.manifest
 
     def release_entries(self) -> None:
@@ -372,11 +366,19 @@ def _discard(root: Path, *, created: bool) -> None:
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
 
-def _as_write_error(exc: BaseException) -> PackageWriteError | None:
-    """The :class:`PackageWriteError` an I/O or value error becomes; None for what is raised as it is."""
-    if isinstance(exc, PackageFormatError) or not isinstance(exc, (OSError, ValueError)):
-        return None
-    return PackageWriteError(N_("Writing the package failed: %(error)s"), error=str(exc))
+@contextlib.contextmanager
+def _discarding(root: Path, *, created: bool) -> Iterator[None]:
+    """On a failure inside, remove the partly written package and raise again.
+
+    An I/O or value error is raised as a :class:`PackageWriteError`, anything else as it is.
+    """
+    try:
+        yield
+    except BaseException as exc:
+        _discard(root, created=created)
+        if isinstance(exc, PackageFormatError) or not isinstance(exc, (OSError, ValueError)):
+            raise
+        raise PackageWriteError(N_("Writing the package failed: %(error)s"), error=str(exc)) from exc
 
 
 def start_package(root: Path, package: PackageSpec) -> PendingPackage:
@@ -397,14 +399,8 @@ def start_package(root: Path, package: PackageSpec) -> PendingPackage:
     if not any(job.kind == "content" for job in jobs):
         raise PackageWriteError(N_("A package needs at least one content file."))
     created = _prepare_root(root)
-    try:
+    with _discarding(root, created=created):
         files, background = _layout(root, package, jobs)
-    except BaseException as exc:
-        _discard(root, created=created)
-        wrapped = _as_write_error(exc)
-        if wrapped is None:
-            raise
-        raise wrapped from exc
     entries = (ManifestEntry(f.path, f"sha256:{f.sha256}", f.size, f.media_type, _manifest_use(f.path)) for f in files)
     manifest = PackageManifest(root, package.package_id, tuple(sorted(entries, key=lambda e: e.path)))
     return PendingPackage(manifest, created, background)

@@ -107,8 +107,7 @@ class XmlStream:
             self._parts.append(f"</{tag}>")
         else:  # nothing inside: lxml writes <tag/>
             self._parts[-1] = self._parts[-1][:-1] + "/>"
-        if len(self._parts) >= _FLUSH_PARTS:
-            self.flush()
+        self._flush_if_full()
 
     def leaf(self, tag: str, text: str | None = None, attrs: Attrs = ()) -> None:
         """Write an element without children: ``<tag/>`` when ``text`` is None, else ``<tag>text</tag>``."""
@@ -117,8 +116,7 @@ class XmlStream:
             self._parts.append(f"{place}<{tag}{_attrs(attrs)}/>")
         else:
             self._parts.append(f"{place}<{tag}{_attrs(attrs)}>{escape_text(text)}</{tag}>")
-        if len(self._parts) >= _FLUSH_PARTS:
-            self.flush()
+        self._flush_if_full()
 
     def element(self, tag: str, attrs: Attrs = (), leaves: Iterable[Leaf] = ()) -> None:
         """Write an element whose children are all leaves, in one piece (the common case, at a third of the calls).
@@ -140,8 +138,7 @@ class XmlStream:
         head = f"{place}<{tag}{_attrs(attrs)}"
         self._parts.append(f"{head}>{body}{self._indent(depth)}</{tag}>" if body else f"{head}/>")
         self._fragment_chars += len(body)  # a METS file entry is half a kilobyte: flush by size too (issue #5)
-        if self._fragment_chars >= _FLUSH_FRAGMENT_CHARS or len(self._parts) >= _FLUSH_PARTS:
-            self.flush()
+        self._flush_if_full()
 
     def indents(self, levels: int) -> tuple[str, ...]:
         """Line breaks with the indentation of the next child element and of ``levels - 1`` levels below it.
@@ -161,6 +158,10 @@ class XmlStream:
         """
         self._parts.append(self._child() + text)
         self._fragment_chars += len(text)
+        self._flush_if_full()
+
+    def _flush_if_full(self) -> None:
+        """Flush once enough parts, or enough fragment text, are buffered."""
         if self._fragment_chars >= _FLUSH_FRAGMENT_CHARS or len(self._parts) >= _FLUSH_PARTS:
             self.flush()
 

@@ -160,21 +160,15 @@ def _unitdate(w: XmlStream, name: str, value: date | str | None) -> None:
 
 
 def _language(w: XmlStream, codes: Sequence[str]) -> None:
-    iso_codes = dict.fromkeys(c for code in codes for c in ISO639_FOR_TT05.get(code, ()))
-    text, attrs = ", ".join(codes), (("encodinganalog", "language"),)
-    if not iso_codes:
-        w.leaf("langmaterial", text, attrs)
-        return
-    w.start("langmaterial", attrs, text)
-    for iso_code in iso_codes:
-        w.leaf("language", None, (("langcode", iso_code),))
-    w.end()
+    """Write ``langmaterial`` (the text of :func:`_language_text`)."""
+    indent, inner = w.indents(2)
+    w.fragment(_language_text(indent, inner, codes).removeprefix(indent))
 
 
 def _para(w: XmlStream, tag: str, name: str, value: object) -> None:
-    """Write ``<tag encodinganalog=name><p>value</p></tag>`` (``odd`` also gets ``@type``)."""
-    attrs = (("encodinganalog", name), ("type", name)) if tag == "odd" else (("encodinganalog", name),)
-    w.element(tag, attrs, (("p", _text(value), ()),))
+    """Write ``<tag encodinganalog=name><p>value</p></tag>`` (``odd`` also gets ``@type``; see :func:`_para_text`)."""
+    indent, inner = w.indents(2)
+    w.fragment(_para_text(indent, inner, tag, name, value).removeprefix(indent))
 
 
 def _physdesc(w: XmlStream, extents: Sequence[tuple[str, str, object]], fmt: str, genre: Attrs | None = None,
@@ -228,7 +222,7 @@ def _record(w: XmlStream, record: RecordSpec) -> None:
 
 
 def _language_text(indent: str, inner: str, codes: Sequence[str]) -> str:
-    """:func:`_language` as text (its ``language`` children at ``inner``)."""
+    """``langmaterial`` as text at ``indent``: the TT05 codes, and a ``language`` child (at ``inner``) per ISO code."""
     iso_codes = dict.fromkeys(c for code in codes for c in ISO639_FOR_TT05.get(code, ()))
     text = ", ".join(codes)
     head = f'{indent}<langmaterial encodinganalog="language">'
@@ -241,7 +235,7 @@ def _language_text(indent: str, inner: str, codes: Sequence[str]) -> str:
 
 
 def _para_text(indent: str, inner: str, tag: str, name: str, value: object) -> str:
-    """:func:`_para` as text."""
+    """``<tag encodinganalog=name><p>value</p></tag>`` as text at ``indent`` (``odd`` also gets ``@type``)."""
     kind = f' type="{name}"' if tag == "odd" else ""
     return f'{indent}<{tag} encodinganalog="{name}"{kind}>{inner}<p>{escape_text(_text(value))}</p>{indent}</{tag}>'
 
