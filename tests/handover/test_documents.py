@@ -9,9 +9,10 @@ from kho.audit.models import Event
 from kho.core.codetables import SecrecyLevel
 from kho.handover.actions import ApplyReorganizationAction
 from kho.handover.documents import HandoverOptions, build_bundle, build_handover_documents
+from tests import factories
 from tests.access.helpers import user
 
-from .conftest import dissolution, pdf_text
+from .conftest import dissolution, document, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,35 @@ def test_document_inventory_per_record(world, kho, tmp_path):
     assert kho(*_args(tmp_path)).code == 0
     text = pdf_text(tmp_path / "muc-luc-van-ban-PH49.64.pdf")
     assert "MỤC LỤC VĂN BẢN, TÀI LIỆU TRONG HỒ SƠ" in text and "Công văn ban hành sau ngày giải thể" in text
+
+
+def test_document_lists_are_read_anew_for_each_renderer_in_file_code_order(world):
+    """The sections come from the database each time they are iterated (issue #5: never held whole)."""
+    empty = factories.record("H49.64.2024.00.VP", in_fonds=world.fonds, title="Hồ sơ chưa có văn bản")
+    bundle = build_bundle(world.fonds, world.archive, None)
+    first = list(bundle.documents.records)
+    document(world.records[2], subject="Văn bản thêm sau khi lập")
+    second = list(bundle.documents.records)
+
+    assert [s.heading.split(" (")[1].split(")")[0] for s in first] == [
+        empty.file_code,
+        *(r.file_code for r in world.records),
+    ]
+    assert first[0].rows == [] and first[0].total_line == "Hồ sơ có 0 văn bản."
+    assert [[row.seq for row in s.rows] for s in first] == [[], [1, 2], [1, 2, 3], [1]]
+    assert first[:3] == second[:3] and [row.seq for row in second[3].rows] == [1, 2]
+    assert bundle.documents.total_line.startswith("Tổng số: 6 văn bản.")
+
+
+def test_document_lists_leave_out_records_the_user_may_not_see(world):
+    secret_record = world.records[1]
+    secret_record.secrecy_level = SecrecyLevel.MAT
+    secret_record.save()
+    reader = user(role="archivist", agencies=[world.province])
+    bundle = build_bundle(world.fonds, world.archive, None, user=reader)
+    sections = list(bundle.documents.records)
+    assert all(secret_record.file_code not in s.heading for s in sections) and len(sections) == 2
+    assert bundle.documents.total_line.startswith(f"Tổng số: {sum(len(s.rows) for s in sections)} văn bản.")
 
 
 def test_secret_list_for_the_local_operator(world, kho, tmp_path):

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from kho.handover._inventories import DOCUMENT_COLUMNS
-from kho.handover.layout import pdf
+from kho.handover.layout import _pdfkit, pdf
 from kho.handover.layout._pdfgrid import PADDING, GridStyle, TextGrid, wrap_text
 from kho.handover.layout._pdfkit import FONT, data_table, styles
 from kho.handover.layout.model import DocumentInventory, DocumentRow, RecordDocuments
@@ -86,3 +87,21 @@ def test_data_table_uses_the_cell_style(font: str) -> None:
     table = data_table(["A"], [["x"]], [100])
     assert isinstance(table, TextGrid)
     assert table.style == GridStyle(FONT, f"{FONT}-Bold", styles().cell.fontSize, styles().cell.leading)
+
+
+def test_pages_compressed_as_they_end_give_the_bytes_reportlab_gives_at_save(
+    font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_CompactCanvas`` (issue #5: finished pages not held uncompressed) must not change a byte."""
+    rows = [DocumentRow(n, f"{n}/QĐ", "05/03/2001", f"{TITLE} {n}", "UBND", "1", "") for n in range(1, 121)]
+    inventory = DocumentInventory(
+        title="MỤC LỤC",
+        heading_lines=[],
+        columns=DOCUMENT_COLUMNS,
+        records=[RecordDocuments(f"Hồ sơ số {k}", rows, "") for k in (1, 2)],
+        total_line="",
+    )
+    compact = pdf.document_inventory_pdf(inventory, tmp_path / "compact.pdf").read_bytes()
+    monkeypatch.setattr(_pdfkit, "_CompactCanvas", Canvas)
+    plain = pdf.document_inventory_pdf(inventory, tmp_path / "plain.pdf").read_bytes()
+    assert compact.count(b"/Type /Page\n") > 5 and compact == plain

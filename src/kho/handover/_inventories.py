@@ -7,9 +7,11 @@ and words the rows, reusing the records inventory's columns, value formats and t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kho.core import codetables as ct
@@ -124,38 +126,62 @@ def _pages(d: dict[str, Any]) -> str:
     return str(d["number_of_page"]) if d["number_of_page"] else ""
 
 
+def _document_row(d: dict[str, Any]) -> DocumentRow:
+    return DocumentRow(
+        seq=d["ordinal"],
+        number_symbol=_number_symbol(d),
+        date=v.format_date(d["issued_date"]),
+        type_and_subject=_type_and_subject(d),
+        author=d["organ_name"],
+        pages=_pages(d),
+        note=" ".join(filter(None, [_mark(d["secrecy_level"]), d["description"]])),
+    )
+
+
+class _RecordSections:
+    """The document list of each record, read from the database each time it is iterated (issue #5).
+
+    Records come in file-code order and their documents from a second query in the same order, merged as
+    both are read a chunk at a time, so one record's rows are held at once, never the fonds'. Both queries
+    sort on the same column in the database, so the merge never compares texts in Python (collations differ).
+    """
+
+    def __init__(self, records: QuerySet[Record], documents: QuerySet[Document]) -> None:
+        self.records = records.order_by("file_code", "pk")
+        self.documents = documents.filter(record__in=records).order_by("record__file_code", "record_id", "ordinal")
+        self.language = translation.get_language()  # the texts are worded in the language of the build
+
+    def __iter__(self) -> Iterator[RecordDocuments]:
+        docs = self.documents.values(*_DOC_FIELDS).iterator(chunk_size=2000)
+        pending = next(docs, None)
+        fields = ("pk", "file_code", "file_number", "title")
+        for pk, file_code, file_number, title in self.records.values_list(*fields).iterator(chunk_size=2000):
+            rows = []
+            while pending is not None and pending["record_id"] == pk:
+                rows.append(_document_row(pending))
+                pending = next(docs, None)
+            with translation.override(self.language):  # not across the yield: the caller's language stays
+                heading = _("Hồ sơ số %(number)s (%(code)s): %(title)s") % {
+                    "number": file_number or file_code,
+                    "code": file_code,
+                    "title": title,
+                }
+                total = _("Hồ sơ có %(count)s văn bản.") % {"count": len(rows)}
+            yield RecordDocuments(heading, rows, total)
+
+
 def document_inventory(fonds: Fonds, records: QuerySet[Record], documents: QuerySet[Document]) -> DocumentInventory:
-    """The "Mục lục văn bản, tài liệu trong hồ sơ" of every record, in file-code then ordinal order."""
-    by_record: dict[int, list[DocumentRow]] = defaultdict(list)
-    for d in documents.order_by("record_id", "ordinal").values(*_DOC_FIELDS).iterator(chunk_size=2000):
-        by_record[d["record_id"]].append(
-            DocumentRow(
-                seq=d["ordinal"],
-                number_symbol=_number_symbol(d),
-                date=v.format_date(d["issued_date"]),
-                type_and_subject=_type_and_subject(d),
-                author=d["organ_name"],
-                pages=_pages(d),
-                note=" ".join(filter(None, [_mark(d["secrecy_level"]), d["description"]])),
-            )
-        )
-    sections = []
-    for pk, file_code, file_number, title in records.order_by("file_code").values_list(
-        "pk", "file_code", "file_number", "title"
-    ):
-        rows = by_record.get(pk, [])
-        heading = _("Hồ sơ số %(number)s (%(code)s): %(title)s") % {
-            "number": file_number or file_code,
-            "code": file_code,
-            "title": title,
-        }
-        sections.append(RecordDocuments(heading, rows, _("Hồ sơ có %(count)s văn bản.") % {"count": len(rows)}))
+    """The "Mục lục văn bản, tài liệu trong hồ sơ" of every record, in file-code then ordinal order.
+
+    The rows are not read here: each renderer reads them, a record at a time, as it draws (``records``).
+    """
+    sections = _RecordSections(records, documents)
     return DocumentInventory(
         title=_("MỤC LỤC VĂN BẢN, TÀI LIỆU TRONG HỒ SƠ"),
         heading_lines=_heading(fonds),
         columns=DOCUMENT_COLUMNS,
         records=sections,
-        total_line=_counted(sum(len(s.rows) for s in sections), _("văn bản")),
+        total_line=_counted(sections.documents.count(), _("văn bản")),
     )
 
 

@@ -8,17 +8,19 @@ ND30 margins; page numbers are top-centre and absent from page 1 (ND30).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -168,8 +170,51 @@ def _page_number(canvas: Any, doc: Any) -> None:
     canvas.restoreState()
 
 
-def write_pdf(path: Path, story: list[Flowable], *, title: str, subject: str = "") -> None:
+class _CompactCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
+    """A canvas that compresses each page's content when the page ends, not when the PDF is saved.
+
+    reportlab keeps every finished page until ``save``; a document list of a large fonds runs to hundreds of
+    pages, each held as its uncompressed drawing commands (issue #5: memory must not grow with the fonds).
+    The stream gets the filters reportlab would give it at save time, so the bytes are the same.
+    """
+
+    def showPage(self) -> None:
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if page.stream and page.compression and not page.Contents:
+            filters = [pdfdoc.PDFBase85Encode, pdfdoc.PDFZCompress] if rl_config.useA85 else [pdfdoc.PDFZCompress]
+            content = page.stream
+            for step in reversed(filters):
+                content = step.encode(content)
+            names = pdfdoc.PDFArray([pdfdoc.PDFName(step.pdfname) for step in filters])
+            stream = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": names}), content)
+            stream.__Comment__ = "page stream"
+            page.Contents, page.stream = stream, None
+
+
+class _Feed(list[Flowable]):
+    """The story as reportlab's build loop reads it, filled from an iterable a few flowables ahead.
+
+    ``BaseDocTemplate.build`` takes a list and asks its length before each flowable; this list refills
+    itself then, so a story made by a generator (one record's rows at a time) is never held whole.
+    """
+
+    AHEAD = 4
+
+    def __init__(self, story: Iterable[Flowable]) -> None:
+        super().__init__()
+        self._source: Iterator[Flowable] = iter(story)
+
+    def __len__(self) -> int:
+        while super().__len__() < self.AHEAD and (item := next(self._source, None)) is not None:
+            self.append(item)
+        return super().__len__()
+
+
+def write_pdf(path: Path, story: Iterable[Flowable], *, title: str, subject: str = "") -> None:
     """Lay ``story`` out on A4 pages into ``path`` (deterministic bytes for the same content and date).
+
+    ``story`` may be a generator: it is read a few flowables ahead of the layout.
 
     Raises:
         LayoutError: a flowable cannot fit on a page (a bug in the layout, not in the data).
@@ -185,8 +230,11 @@ def write_pdf(path: Path, story: list[Flowable], *, title: str, subject: str = "
         initialFontName=FONT,  # else an unembedded Helvetica is referenced by every page
         **MARGINS,
     )
+    flowables = _Feed(story)
+    if not len(flowables):
+        flowables.append(Spacer(1, 1))
     try:
-        doc.build(story or [Spacer(1, 1)], onLaterPages=_page_number)
+        doc.build(flowables, onLaterPages=_page_number, canvasmaker=_CompactCanvas)
     except LayoutError:
         path.unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ already formatted): a renderer places them, it does not compute or translate any
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -105,12 +106,16 @@ class RecordDocuments:
 
 @dataclass(frozen=True, slots=True)
 class DocumentInventory:
-    """The document lists of every record of a fonds."""
+    """The document lists of every record of a fonds.
+
+    ``records`` can be iterated more than once (each renderer reads it); built from the database it reads
+    the rows anew each time, a record at a time, so a large fonds is never held whole.
+    """
 
     title: str
     heading_lines: list[str]
     columns: list[str]
-    records: list[RecordDocuments]
+    records: Iterable[RecordDocuments]
     total_line: str
 
 

@@ -5,6 +5,7 @@ Input is ``kho.handover.layout.model`` data only; no database access happens her
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -152,20 +153,24 @@ def record_inventory_pdf(doc: RecordInventory, path: Path) -> Path:
 
 
 def document_inventory_pdf(doc: DocumentInventory, path: Path) -> Path:
-    """Write the "Mục lục văn bản, tài liệu trong hồ sơ" of every record to ``path``."""
+    """Write the "Mục lục văn bản, tài liệu trong hồ sơ" of every record to ``path``, a record at a time."""
+    write_pdf(path, _document_story(doc), title=doc.title)
+    return path
+
+
+def _document_story(doc: DocumentInventory) -> Iterator[Flowable]:
+    """The title, then each record's heading, grid and total as the layout reaches it, then the total."""
     st = styles()
-    story = _title_block(doc.title, doc.heading_lines)
+    yield from _title_block(doc.title, doc.heading_lines)
     for record in doc.records:
         rows = [
             [str(r.seq), r.number_symbol, r.date, r.type_and_subject, r.author, r.pages, r.note] for r in record.rows
         ]
-        story.append(para(f"<b>{escape(record.heading)}</b>", st.plain, markup=True))
+        yield para(f"<b>{escape(record.heading)}</b>", st.plain, markup=True)
         if rows:
-            story.append(data_table(doc.columns, rows, _widths(DOCUMENT_WIDTHS)))
-        story += [para(record.total_line, st.small), Spacer(1, 8)]
-    story.append(para(f"<b>{escape(doc.total_line)}</b>", st.plain, markup=True))
-    write_pdf(path, story, title=doc.title)
-    return path
+            yield data_table(doc.columns, rows, _widths(DOCUMENT_WIDTHS))
+        yield from (para(record.total_line, st.small), Spacer(1, 8))
+    yield para(f"<b>{escape(doc.total_line)}</b>", st.plain, markup=True)
 
 
 def secret_list_pdf(doc: SecretList, path: Path) -> Path:
