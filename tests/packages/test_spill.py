@@ -1,12 +1,15 @@
-"""SpillMap / SpillSet behave like dict / set whether they hold their entries in memory or on disk."""
+"""SpillMap / SpillSet behave like dict / set whether they hold their entries in memory or on disk;
+sorted_lines sorts like ``sorted`` whether it sorts in memory or in runs on disk."""
 
 from __future__ import annotations
+
+import tempfile
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kho.packages.formats.spill import SpillMap, SpillSet
+from kho.packages.formats.spill import SpillMap, SpillSet, sorted_lines
 
 LIMITS = [0, 3, 1_000_000]
 
@@ -98,3 +101,38 @@ def test_the_default_limit_is_read_when_a_map_is_made(monkeypatch: pytest.Monkey
     monkeypatch.setattr(spill, "DEFAULT_LIMIT", 1)
     with SpillMap[int]((("a", 1), ("b", 2))) as lowered:
         assert lowered.spilled
+
+
+lines = st.lists(st.binary(max_size=8).map(lambda b: b.replace(b"\n", b"")), max_size=80)
+
+
+@pytest.mark.parametrize("run", [1, 3, 1_000_000])
+@settings(max_examples=60, deadline=None)
+@given(items=lines)
+def test_sorted_lines_is_sorted(run: int, items: list[bytes]) -> None:
+    assert list(sorted_lines(items, run=run)) == sorted(items)
+
+
+@pytest.mark.parametrize("run", [2, 1_000_000])
+@settings(max_examples=60, deadline=None)
+@given(items=st.lists(st.tuples(st.binary(max_size=2), st.integers(0, 9)), max_size=60))
+def test_sorted_lines_is_stable_under_a_key(run: int, items: list[tuple[bytes, int]]) -> None:
+    """Equal keys keep their input order across runs, as ``sorted`` does (the manifest sorts by path)."""
+    encoded = [b"%d  " % n + b.replace(b"\n", b"") for b, n in items]
+    key = lambda line: line.split(b"  ", 1)[0]  # noqa: E731
+    assert list(sorted_lines(encoded, key=key, run=run)) == sorted(encoded, key=key)
+
+
+def test_sorted_lines_removes_its_run_files_when_closed_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = []
+    real = tempfile.TemporaryFile
+
+    def tracked(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        made.append(real(*args, **kwargs))  # type: ignore[call-overload]
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", tracked)
+    merged = sorted_lines([b"c", b"a", b"b", b"d"], run=2)
+    assert next(merged) == b"a" and len(made) == 2 and not any(f.closed for f in made)
+    merged.close()
+    assert all(f.closed for f in made)

@@ -35,6 +35,7 @@ from kho.packages.formats.exceptions import (
 from kho.packages.formats.hashing import SUPPORTED_ALGORITHMS, copy_and_hash, hash_file, hash_many
 from kho.packages.formats.report import Finding, Severity
 from kho.packages.formats.safepath import safe_join, split_relative
+from kho.packages.formats.spill import sorted_lines
 
 __all__ = [
     "DEFAULT_SOFTWARE_AGENT",
@@ -87,8 +88,7 @@ def root_hash(bag_dir: str | os.PathLike[str]) -> str:
     """
     root = Path(bag_dir)
     try:
-        with safe_join(root, "manifest-sha256.txt").open("rb") as f:
-            lines = [line.removesuffix(b"\n") for line in f]
+        manifest = safe_join(root, "manifest-sha256.txt").open("rb")
     except (OSError, UnsafePathError) as exc:
         finding = Finding(
             Severity.ERROR,
@@ -99,9 +99,11 @@ def root_hash(bag_dir: str | os.PathLike[str]) -> str:
         )
         raise BagValidationError(details=[finding], path=str(root)) from exc
     digest = hashlib.sha256()
-    for line in sorted(line for line in lines if line):
-        digest.update(line)
-        digest.update(b"\n")
+    with manifest:
+        lines = (line.removesuffix(b"\n") for line in manifest)
+        for line in sorted_lines(line for line in lines if line):  # a million lines never held at once
+            digest.update(line)
+            digest.update(b"\n")
     return f"sha256:{digest.hexdigest()}"
 
 
@@ -115,6 +117,11 @@ def _check_label(label: str, value: str) -> tuple[str, str]:
     if label.lower() == "payload-oxum":
         raise BagWriteError(N_("Payload-Oxum is computed by the writer and cannot be set."), label=label)
     return label, value
+
+
+def _manifest_path(line: bytes) -> bytes:
+    """The path of a manifest line (UTF-8 bytes sort as the text does)."""
+    return line.split(b"  ", 1)[1]
 
 
 class _Assembler:
@@ -144,7 +151,7 @@ class _Assembler:
         self._files = 0
         self._bytes = 0
         self._spool = {
-            alg: tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in close()
+            alg: tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
             for alg in self.algorithms
         }
 
@@ -187,7 +194,7 @@ class _Assembler:
     def record(self, rel: str, digests: Mapping[str, str], size: int) -> None:
         """Spool one manifest line per algorithm for a payload file and count it for Payload-Oxum."""
         for alg, spool in self._spool.items():
-            spool.write(format_manifest_line(digests[alg], rel))
+            spool.write(format_manifest_line(digests[alg], rel).encode("utf-8"))
         self._files += 1
         self._bytes += size
 
@@ -203,8 +210,9 @@ class _Assembler:
         self.finished = True
         for alg, spool in self._spool.items():
             spool.seek(0)
-            lines = sorted(spool, key=lambda line: line.split("  ", 1)[1])
-            self._write_text(f"manifest-{alg}.txt", lines)
+            lines = sorted_lines((line[:-1] for line in spool), key=_manifest_path)
+            with (self.root / f"manifest-{alg}.txt").open("wb") as f:
+                f.writelines(line + b"\n" for line in lines)
         oxum = f"{self._bytes}.{self._files}"
         self._write_text("bag-info.txt", (f"{label}: {value}\n" for label, value in self._bag_info(oxum)))
         self._write_text("bagit.txt", [_BAGIT_TXT])

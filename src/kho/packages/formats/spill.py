@@ -13,16 +13,30 @@ they are stored as their UTF-8 bytes with ``surrogatepass``. Values are any valu
 those): the database is private to this process and only ever holds what it wrote. A map is not
 thread-safe; use it from one thread at a time, and do not change it while iterating over it. Close it (or
 use it as a context manager) to drop the database at once rather than at garbage collection.
+
+:func:`sorted_lines` sorts the lines of a manifest the same way: at most ``RUN_LINES`` at a time in memory,
+the sorted runs on disk, merged as they are read.
 """
 
 from __future__ import annotations
 
+import heapq
 import marshal
 import sqlite3
-from collections.abc import Iterable, Iterator, MutableMapping, MutableSet
-from typing import Any, TypeVar
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSet
+from typing import IO, Any, TypeVar
 
-__all__ = ["CACHE_KIB", "DEFAULT_LIMIT", "SpillMap", "SpillSet", "load_value", "private_database"]
+__all__ = [
+    "CACHE_KIB",
+    "DEFAULT_LIMIT",
+    "RUN_LINES",
+    "SpillMap",
+    "SpillSet",
+    "load_value",
+    "private_database",
+    "sorted_lines",
+]
 
 V = TypeVar("V")
 
@@ -31,6 +45,8 @@ DEFAULT_LIMIT = 2048
 #: SQLite page cache of a spilled map (KiB): what its disk part may hold in memory.
 CACHE_KIB = 1024
 _BATCH = 1024
+#: Lines :func:`sorted_lines` sorts in memory before it writes them out as one sorted run.
+RUN_LINES = 20_000
 _MISSING = object()
 _UPSERT = "INSERT INTO m (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v"
 
@@ -210,3 +226,43 @@ class SpillSet(MutableSet[str]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def sorted_lines(
+    lines: Iterable[bytes], key: Callable[[bytes], Any] | None = None, *, run: int = RUN_LINES
+) -> Iterator[bytes]:
+    """``sorted(lines, key=key)``, holding at most ``run`` lines in memory (no line may hold a newline).
+
+    Up to ``run`` lines are sorted in memory; more are sorted in runs written to temporary files and merged
+    (``heapq.merge``, stable like ``sorted``). The files are gone when the iterator is exhausted or closed.
+    """
+    runs: list[IO[bytes]] = []
+    chunk: list[bytes] = []
+    try:
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= run:
+                runs.append(_run_file(sorted(chunk, key=key)))
+                chunk = []
+        chunk.sort(key=key)
+        if not runs:
+            yield from chunk
+            return
+        if chunk:
+            runs.append(_run_file(chunk))
+            chunk = []
+        yield from heapq.merge(*(_read_run(f) for f in runs), key=key)
+    finally:
+        for f in runs:
+            f.close()
+
+
+def _run_file(lines: list[bytes]) -> IO[bytes]:
+    f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by sorted_lines
+    f.writelines(line + b"\n" for line in lines)
+    f.seek(0)
+    return f
+
+
+def _read_run(f: IO[bytes]) -> Iterator[bytes]:
+    return (line[:-1] for line in f)
