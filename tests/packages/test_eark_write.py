@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from kho.packages.formats import spill
 from kho.packages.formats._earkxml import CSIP_NS, EAD_NS, METS_NS, PREMIS_NS, XLINK_NS, unhref
 from kho.packages.formats.eark import (
     DocumentSpec,
@@ -209,6 +210,33 @@ def test_two_exports_are_byte_identical(tmp_path: Path) -> None:
     files_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()}
     files_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
     assert files_a == files_b
+
+
+def test_a_file_list_kept_on_disk_writes_the_same_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a few thousand files the writer keeps its file list on disk (issue #5): the same bytes and manifest.
+
+    A second representation whose name sorts before ``rep1`` by path but after it by name checks that the
+    representations are still listed by name.
+    """
+    opened = []
+    monkeypatch.setattr(spill, "private_database", lambda real=spill.private_database: opened.append(1) or real())
+    trees, manifests = [], []
+    for limit in (0, 1_000_000):
+        monkeypatch.setattr(spill, "DEFAULT_LIMIT", limit)
+        src = tmp_path / f"src-{limit}"
+        spec = sample_spec(src)
+        extra = FileSpec("ban-sao.pdf", src / "doc1.pdf", "application/pdf", T0, representation="rep1-a")
+        spec = replace(spec, records=(replace(spec.records[0], files=(extra,)),))
+        root = tmp_path / str(limit) / PACKAGE_ID
+        manifests.append(list(write_package(root, spec).entries))
+        trees.append({p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()})
+        assert bool(opened) is (limit == 0)
+        opened.clear()
+    assert trees[0] == trees[1] and manifests[0] == manifests[1]
+    assert [e.path for e in manifests[0]] == sorted(str(path) for path in trees[0])
+    mets = etree.fromstring(trees[0][Path("METS.xml")])  # written by this test
+    labels = mets.xpath("//m:structMap/m:div/m:div/@LABEL", namespaces=NS)
+    assert labels.index("Representations/rep1") < labels.index("Representations/rep1-a")
 
 
 def test_memory_does_not_grow_with_file_size(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from kho.packages.exceptions import ExportFailedError
 from kho.packages.export import ExportPackageAction
 from kho.packages.formats.ead import build_ead
 from kho.packages.formats.eark import PackageSpec
-from kho.packages.formats.earkspec import ManifestEntry
 from kho.packages.layout import file_role, model_row, package_file_name
 from kho.records.models import DigitalObject, Record
 from kho.storage.store import get_store
@@ -145,18 +144,3 @@ def test_spool_yields_in_position_order_on_every_pass(tmp_path):
     rows.finish()
     assert len(rows) == 3
     assert list(rows) == list(rows) == ['{"a":"Hồ sơ\u2028"}', "{}", '{"c":"\\n"}']
-
-
-def test_known_digests_are_looked_up_in_the_sorted_manifest():
-    entries = tuple(
-        ManifestEntry(path, f"sha256:{n:064x}", n, "application/pdf", "content")
-        for n, path in enumerate(["METS.xml", "representations/rep1/data/a.pdf", "representations/rep1/data/b.pdf"])
-    )
-    known = export._KnownDigests("KHO-P", entries)
-    assert known["KHO-P/representations/rep1/data/b.pdf"] == ({"sha256": f"{2:064x}"}, 2)
-    assert known.get("KHO-P/METS.xml") == ({"sha256": f"{0:064x}"}, 0)
-    for missing in ("KHO-P/representations/rep1/data/c.pdf", "METS.xml", "OTHER/METS.xml", "KHO-P/", "KHO-P/a"):
-        assert known.get(missing) is None
-        with pytest.raises(KeyError):
-            known[missing]
-    assert len(known) == 3 and next(iter(known)) == "KHO-P/METS.xml"

@@ -136,3 +136,11 @@ def test_sorted_lines_removes_its_run_files_when_closed_early(monkeypatch: pytes
     assert next(merged) == b"a" and len(made) == 2 and not any(f.closed for f in made)
     merged.close()
     assert all(f.closed for f in made)
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+@settings(max_examples=60, deadline=None)
+@given(items=st.dictionaries(st.text(max_size=6), st.integers(), max_size=40))
+def test_sorted_items_come_in_key_order(limit: int, items: dict[str, int]) -> None:
+    with SpillMap[int](items.items(), limit=limit) as spill:
+        assert list(spill.sorted_items()) == sorted(items.items())

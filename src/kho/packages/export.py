@@ -16,13 +16,12 @@ folder is emptied again: no half-written bag is left behind.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +48,6 @@ from kho.packages.formats._eark_write import PendingPackage, start_package
 from kho.packages.formats.bagit import BagResult, make_bag_of_written_payload
 from kho.packages.formats.eark import DocumentationFile, PackageSpec, write_package
 from kho.packages.formats.earkspec import Agency as AgencyRef
-from kho.packages.formats.earkspec import ManifestEntry
 from kho.packages.formats.premis import EventLog
 from kho.packages.layout import (
     HANDOVER_DIR,
@@ -114,31 +112,6 @@ def _dump_json(data: dict[str, Any], path: Path) -> Path:
                 out.write(dumps(value))
         out.write("}\n")
     return path
-
-
-class _KnownDigests(Mapping[str, tuple[Mapping[str, str], int]]):
-    """The written package's digests, by ``<package_id>/<path>``, as bagging asks for them.
-
-    They are looked up in the sorted manifest entries, not copied into a dict with one entry per file (issue #5).
-    """
-
-    def __init__(self, package_id: str, entries: tuple[ManifestEntry, ...]) -> None:
-        self._prefix = f"{package_id}/"
-        self._entries = entries  # sorted by path (PackageManifest)
-
-    def __getitem__(self, key: str) -> tuple[Mapping[str, str], int]:
-        path = key.removeprefix(self._prefix)
-        n = bisect.bisect_left(self._entries, path, key=lambda e: e.path)
-        if path == key or n == len(self._entries) or self._entries[n].path != path:
-            raise KeyError(key)
-        entry = self._entries[n]
-        return {"sha256": entry.digest.removeprefix("sha256:")}, entry.size
-
-    def __iter__(self) -> Iterator[str]:
-        return (self._prefix + entry.path for entry in self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 def _inventory_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +266,10 @@ class ExportPackageAction:
             spec = self._spec(package_id, now, collected, sidecar, events)
             if any(nfc(path.name) != path.name for path in self.schema_files):
                 manifest = write_package(self.out / package_id, spec)
-                known = _KnownDigests(package_id, manifest.entries)
+                known = {  # a rare case (a schema name that is not NFC): held in memory
+                    f"{package_id}/{e.path}": ({"sha256": e.digest.removeprefix("sha256:")}, e.size)
+                    for e in manifest.entries
+                }
                 return make_bag_in_place(self.out, bag_info=self._bag_info(package_id), known=known), None
             pending = start_package(self.out / "data" / package_id, spec)
         try:

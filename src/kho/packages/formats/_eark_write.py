@@ -12,11 +12,11 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import itertools
 import os
 import re
 import shutil
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +31,7 @@ from kho.packages.formats.hashing import copy_and_hash
 from kho.packages.formats.mets import build_root_mets, write_representation_mets
 from kho.packages.formats.premis import write_premis
 from kho.packages.formats.safepath import safe_join, split_relative
+from kho.packages.formats.spill import SpillMap, SpillSet
 
 __all__ = ["PendingPackage", "start_package", "write_package"]
 
@@ -83,40 +84,54 @@ def _expected_digest(value: str | None) -> str | None:
     return hexdigest
 
 
-def _jobs(spec: PackageSpec) -> list[_Job]:
-    """List every file to copy, refusing unsafe names and duplicates."""
+def _jobs(spec: PackageSpec) -> Iterator[_Job]:
+    """Every file to copy, in spec order, refusing unsafe names; read from the spec anew on every call.
+
+    Not kept as a list: a job per file held for the whole export grew with the fonds (issue #5).
+    """
     created = iso(spec.created)
-    jobs: list[_Job] = []
     for f in spec.content_files():
         _check_path(f.representation, single=True)
         _check_path(f.package_path)
-        jobs.append(
-            _Job(
-                f.path_in_package,
-                _as_text(f.source),
-                f.media_type,
-                iso(f.created),
-                f.role.value,
-                "content",
-                _expected_digest(f.sha256),
-                f.size,
-                f.format_name,
-                f.format_version,
-                f.format_registry_key,
-            )
+        yield _Job(
+            f.path_in_package,
+            _as_text(f.source),
+            f.media_type,
+            iso(f.created),
+            f.role.value,
+            "content",
+            _expected_digest(f.sha256),
+            f.size,
+            f.format_name,
+            f.format_version,
+            f.format_registry_key,
         )
     for d in spec.documentation:
         _check_path(d.package_path)
-        jobs.append(_Job(d.path_in_package, _as_text(d.source), d.media_type, iso(d.created), "", "documentation"))
+        yield _Job(d.path_in_package, _as_text(d.source), d.media_type, iso(d.created), "", "documentation")
     for schema in spec.schema_files:
         name = _check_path(schema.name, single=True)
-        jobs.append(_Job(f"schemas/{name}", str(schema), _XML, created, "", "schema"))
-    seen: set[str] = set()
-    for job in jobs:
-        if job.path in seen:
-            raise DuplicatePathError(job.path)
-        seen.add(job.path)
-    return jobs
+        yield _Job(f"schemas/{name}", str(schema), _XML, created, "", "schema")
+
+
+def _check_jobs(spec: PackageSpec) -> int:
+    """Check every job before anything is written; return how many a copying child could take.
+
+    Raises:
+        PackageWriteError: An unsafe name, or no content file.
+        DuplicatePathError: Two files map to the same package path.
+    """
+    content = for_child = 0
+    with SpillSet() as seen:
+        for job in _jobs(spec):
+            if job.path in seen:
+                raise DuplicatePathError(job.path)
+            seen.add(job.path)
+            content += job.kind == "content"
+            for_child += _for_child(job)
+    if not content:
+        raise PackageWriteError(N_("A package needs at least one content file."))
+    return for_child
 
 
 def _as_text(source: Source) -> str | IO[bytes]:
@@ -181,7 +196,7 @@ def _write_xml(root: Path, path: str, created: str, write: Callable[[IO[bytes]],
     return StoredFile(path, sink.hexdigest(), sink.size, _XML, created)
 
 
-def _rep_mets(out: IO[bytes], *, spec: PackageSpec, name: str, files: list[StoredFile]) -> None:
+def _rep_mets(out: IO[bytes], *, spec: PackageSpec, name: str, files: Iterable[StoredFile]) -> None:
     write_representation_mets(out, spec, name, files)
 
 
@@ -211,12 +226,12 @@ def _for_child(job: _Job) -> bool:
     return job.kind == "content" and isinstance(job.source, str) and job.sha256 is not None and job.size is not None
 
 
-def _start_background(root: Path, jobs: list[_Job], dirs: set[str]) -> BackgroundCopy | None:
+def _start_background(root: Path, spec: PackageSpec, for_child: int, dirs: set[str]) -> BackgroundCopy | None:
     """Hand the content files with a known digest and size to a copying child, when there are enough."""
-    if sum(1 for job in jobs if _for_child(job)) < BACKGROUND_MIN_FILES:
+    if for_child < BACKGROUND_MIN_FILES:
         return None
     copies = (CopyJob(str(job.source), str(safe_join(root, job.path, dirs)), job.sha256 or "", job.size or 0)
-              for job in jobs if _for_child(job))  # fmt: skip
+              for job in _jobs(spec) if _for_child(job))  # fmt: skip
     try:
         return BackgroundCopy(copies)
     except OSError:  # no child process here: copy in this one
@@ -236,31 +251,91 @@ def _raise_failure(failure: CopyFailure, root: str) -> None:
     raise OSError(failure.errno, failure.text, failure.source)
 
 
-def _layout(root: Path, spec: PackageSpec, jobs: list[_Job]) -> tuple[list[StoredFile], _Background]:
+def _layout(root: Path, spec: PackageSpec, for_child: int) -> tuple[_Written, _Background]:
     """Copy the files, then write EAD, PREMIS, representation METS and root METS; return all files.
 
     Content files with a known digest and size are copied by a child process (:mod:`._copyworker`)
     while this one writes the XML from their expected digests; the child is returned still running
     (:class:`_Background`): its verdict must be awaited, so a mismatch still fails the package.
-    ``jobs`` is emptied once every file is copied or handed over.
     """
     dirs: set[str] = set()  # folders made or checked by this run (one lstat/mkdir per folder, not per file)
-    background = _start_background(root, jobs, dirs)
+    background = _start_background(root, spec, for_child, dirs)
+    written = _Written()
     try:
         in_child = _for_child if background is not None else lambda _job: False
-        # Each job (with its source path) is dropped once its file is copied or sent, so the jobs and what they
-        # become are not all held at once (issue #5); a failure message takes the path from the child's job list.
-        jobs.reverse()  # popped from the end: in order
-        stored: dict[str, tuple[str, StoredFile]] = {}
-        while jobs:
-            job = jobs.pop()
-            stored[job.path] = (job.kind, _predicted(job) if in_child(job) else _copy(root, job, dirs))
-        files = _write_metadata(root, spec, stored)
+        for job in _jobs(spec):
+            written.add(job.kind, _predicted(job) if in_child(job) else _copy(root, job, dirs))
+        _write_metadata(root, spec, written)
     except BaseException:
+        written.close()
         if background is not None:
             background.cancel()
         raise
-    return files, _Background(background, str(root))
+    return written, _Background(background, str(root))
+
+
+class _Written:
+    """Every file written into the package, by path, read back in path order (on disk past a few thousand).
+
+    METS, PREMIS and the manifest all list files by path, so none of them needs the files in memory
+    (issue #5). An entry is ``path -> (kind, sha256, size, media type, created, use, format name, format
+    version, registry key)``; ``kind`` is content, documentation, schema or metadata.
+    """
+
+    def __init__(self) -> None:
+        self._map: SpillMap[tuple[Any, ...]] = SpillMap()
+
+    def add(self, kind: str, f: StoredFile) -> None:
+        self._map[f.path] = (
+            kind, f.sha256, f.size, f.media_type, f.created, f.use,
+            f.format_name, f.format_version, f.format_registry_key,
+        )  # fmt: skip
+
+    def files(self, *kinds: str) -> Iterator[StoredFile]:
+        """The files of these kinds (all when none is named), in path order."""
+        for path, (kind, *values) in self._map.sorted_items():
+            if not kinds or kind in kinds:
+                yield StoredFile(path, *values)
+
+    def view(self, *kinds: str) -> Iterable[StoredFile]:
+        """:meth:`files` as an iterable that reads them again each time (PREMIS checks, then writes)."""
+        return _View(self, kinds)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def close(self) -> None:
+        self._map.close()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _View:
+    written: _Written
+    kinds: tuple[str, ...]
+
+    def __iter__(self) -> Iterator[StoredFile]:
+        return self.written.files(*self.kinds)
+
+
+class _ManifestEntries(Collection[ManifestEntry]):
+    """A written package's manifest in path order, read from the writer's file list each time."""
+
+    def __init__(self, written: _Written) -> None:
+        self._written = written
+
+    def __iter__(self) -> Iterator[ManifestEntry]:
+        for f in self._written.files():
+            yield ManifestEntry(f.path, f"sha256:{f.sha256}", f.size, f.media_type, _manifest_use(f.path))
+
+    def __len__(self) -> int:
+        return len(self._written)
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, ManifestEntry) and any(entry == item for entry in self)
+
+    def close(self) -> None:
+        """Drop the file list (the entries are empty afterwards)."""
+        self._written.close()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -282,20 +357,15 @@ class _Background:
             self.child.cancel()
 
 
-def _write_metadata(root: Path, spec: PackageSpec, stored: dict[str, tuple[str, StoredFile]]) -> list[StoredFile]:
-    """Write EAD, PREMIS, the representation METS and the root METS; return every file of the package."""
+def _write_metadata(root: Path, spec: PackageSpec, written: _Written) -> None:
+    """Write EAD, PREMIS, the representation METS and the root METS, and add them to ``written``."""
     created = iso(spec.created)
-    by_kind: dict[str, list[StoredFile]] = defaultdict(list)
-    for kind, item in stored.values():
-        by_kind[kind].append(item)
     ead = _write_xml(root, EAD_PATH, created, lambda out: write_ead(spec, out))
-    described = by_kind["content"] + by_kind["documentation"]
+    described = written.view("content", "documentation")
     premis = _write_xml(root, PREMIS_PATH, created, lambda out: write_premis(out, described, spec.events, spec.agents))
-    per_rep: dict[str, list[StoredFile]] = defaultdict(list)
-    for item in by_kind["content"]:
-        per_rep[item.path.split("/")[1]].append(item)
     reps: list[tuple[str, StoredFile]] = []
-    for name, files in sorted(per_rep.items()):
+    # In path order the files of a representation (representations/<name>/...) come together.
+    for name, files in itertools.groupby(written.files("content"), key=lambda f: f.path.split("/")[1]):
         path = f"representations/{name}/METS.xml"
         write = functools.partial(_rep_mets, spec=spec, name=name, files=files)
         reps.append((name, _write_xml(root, path, created, write)))
@@ -303,12 +373,13 @@ def _write_metadata(root: Path, spec: PackageSpec, stored: dict[str, tuple[str, 
         spec,
         ead=ead,
         premis=premis,
-        documentation=by_kind["documentation"],
-        schemas=by_kind["schema"],
+        documentation=list(written.files("documentation")),
+        schemas=list(written.files("schema")),
         representations=reps,
     )
     root_mets = _write_xml(root, ROOT_METS, created, lambda out: out.write(mets))
-    return [item for _kind, item in stored.values()] + [ead, premis, root_mets] + [rep for _name, rep in reps]
+    for item in (ead, premis, root_mets, *(rep for _name, rep in reps)):
+        written.add("metadata", item)
 
 
 def _manifest_use(path: str) -> str:
@@ -349,11 +420,14 @@ class PendingPackage:
 
         :attr:`manifest` (and what :meth:`wait` returns) keeps its root and package id, with no entries (issue #5).
         """
+        if isinstance(self.manifest.entries, _ManifestEntries):
+            self.manifest.entries.close()
         self.manifest = dataclasses.replace(self.manifest, entries=())
 
     def cancel(self) -> None:
         """Stop copying and remove the package root (the caller failed after :func:`start_package`)."""
         self._background.cancel()
+        self.release_entries()
         _discard(self.manifest.root, created=self._created)
 
 
@@ -395,14 +469,11 @@ def start_package(root: Path, package: PackageSpec) -> PendingPackage:
     if not package.records:
         raise PackageWriteError(N_("A package needs at least one record."))
     check_codes(package)
-    jobs = _jobs(package)
-    if not any(job.kind == "content" for job in jobs):
-        raise PackageWriteError(N_("A package needs at least one content file."))
+    for_child = _check_jobs(package)
     created = _prepare_root(root)
     with _discarding(root, created=created):
-        files, background = _layout(root, package, jobs)
-    entries = (ManifestEntry(f.path, f"sha256:{f.sha256}", f.size, f.media_type, _manifest_use(f.path)) for f in files)
-    manifest = PackageManifest(root, package.package_id, tuple(sorted(entries, key=lambda e: e.path)))
+        written, background = _layout(root, package, for_child)
+    manifest = PackageManifest(root, package.package_id, _ManifestEntries(written))
     return PendingPackage(manifest, created, background)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, unquote
@@ -110,3 +111,11 @@ class StoredFile:
     format_name: str = ""
     format_version: str = ""
     format_registry_key: str = ""
+
+
+def by_path(files: Iterable[StoredFile]) -> Iterable[StoredFile]:
+    """A sequence of files sorted by path; any other iterable as it comes.
+
+    The package writer streams its files from disk in path order (issue #5): they are not put in a list.
+    """
+    return sorted(files, key=lambda f: f.path) if isinstance(files, Sequence) else files

@@ -12,7 +12,7 @@ byte-identical. They must be timezone-aware (TT05 wants ISO 8601 with the Vietna
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -399,12 +399,13 @@ class PackageManifest:
     Attributes:
         root: The package root directory.
         package_id: ``mets/@OBJID``.
-        entries: Every file in the package (METS files included).
+        entries: Every file in the package (METS files included), in path order; the writer's are read
+            from its file list (on disk for a large package) each time they are iterated.
     """
 
     root: Path
     package_id: str
-    entries: tuple[ManifestEntry, ...]
+    entries: Collection[ManifestEntry]
 
     @property
     def total_bytes(self) -> int:

@@ -20,7 +20,7 @@ and memory does not grow with the number of files; the root METS lists a handful
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO
 
 from lxml import etree
@@ -34,6 +34,7 @@ from kho.packages.formats._earkxml import (
     XSI_NS,
     M,
     StoredFile,
+    by_path,
     href,
     iso,
     q,
@@ -225,14 +226,15 @@ def _stream_file(w: XmlStream, stored: StoredFile, location: str, id_scope: str)
     )
 
 
-def write_representation_mets(out: IO[bytes], spec: PackageSpec, name: str, files: Sequence[StoredFile]) -> None:
+def write_representation_mets(out: IO[bytes], spec: PackageSpec, name: str, files: Iterable[StoredFile]) -> None:
     """Write ``representations/<name>/METS.xml``, listing the representation's data files, to ``out``.
 
     Args:
         out: Binary stream to write to.
         spec: The package specification (header, agents, vocabulary values).
         name: Representation folder name; also the METS ``@OBJID``.
-        files: The representation's files (``path`` from the package root, under ``representations/<name>/``).
+        files: The representation's files (``path`` from the package root, under ``representations/<name>/``):
+            a sequence is sorted by path here, any other iterable must already come in path order.
 
     Raises:
         ValueError: A value holds a character XML cannot store.
@@ -250,7 +252,7 @@ def write_representation_mets(out: IO[bytes], spec: PackageSpec, name: str, file
     w.start("fileSec", (("ID", "filesec"),))
     group = (("ID", "grp-data"), ("USE", f"Representations/{name}/data"))
     w.start("fileGrp", (*group, ("csip:CONTENTINFORMATIONTYPE", spec.content_information_type)))
-    for stored in sorted(files, key=lambda f: f.path):
+    for stored in by_path(files):
         _stream_file(w, stored, stored.path.removeprefix(prefix), name)
     w.end()
     w.end()

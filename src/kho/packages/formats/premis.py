@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import IO, Any, Self
 
 from kho.core.text import N_
-from kho.packages.formats._earkxml import PREMIS_NS, XSI_NS, StoredFile, iso, q
+from kho.packages.formats._earkxml import PREMIS_NS, XSI_NS, StoredFile, by_path, iso, q
 from kho.packages.formats._xmlstream import XmlStream, escape_text
 from kho.packages.formats.eark_errors import PackageWriteError
 from kho.packages.formats.earkspec import AgentSpec, EventSpec, OrderedEvents
@@ -250,7 +250,7 @@ def _agent(w: XmlStream, agent: AgentSpec) -> None:
 
 def write_premis(
     out: IO[bytes],
-    files: Sequence[StoredFile],
+    files: Iterable[StoredFile],
     events: Sequence[EventSpec] | OrderedEvents,
     agents: Sequence[AgentSpec],
 ) -> None:
@@ -258,7 +258,9 @@ def write_premis(
 
     Args:
         out: Binary stream to write to.
-        files: Every file PREMIS describes (content and documentation), at least one.
+        files: Every file PREMIS describes (content and documentation), at least one. A sequence is
+            sorted by path here; any other iterable must come in path order and give the files again
+            each time it is iterated (the package writer reads them from disk, issue #5).
         events: Preservation events; their ``objects`` must be paths of ``files``. An :class:`EventLog`
             gives the same bytes as a tuple of its events, read back from disk.
         agents: Agents; every agent an event names must be here.
@@ -267,11 +269,11 @@ def write_premis(
         PackageWriteError: No files, a duplicate identifier, or a link to an unknown agent or object.
         ValueError: A value holds a character XML cannot store.
     """
-    if not files:
+    ordered_files = by_path(files)
+    if next(iter(ordered_files), None) is None:
         raise PackageWriteError(N_("A PREMIS document needs at least one file object."))
-    ordered_files = sorted(files, key=lambda f: f.path)
     if isinstance(events, Sequence):
-        _check_links(events, agents, {f.path for f in files})
+        _check_links(events, agents, {f.path for f in ordered_files})
         ordered_events: Iterable[EventSpec] = sorted(events, key=lambda e: (iso(e.date_time), e.identifier))
         by_object: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for event in ordered_events:
@@ -296,7 +298,7 @@ def write_premis(
     w.close()
 
 
-def _check_log(events: OrderedEvents, agents: Sequence[AgentSpec], files: Sequence[StoredFile]) -> None:
+def _check_log(events: OrderedEvents, agents: Sequence[AgentSpec], files: Iterable[StoredFile]) -> None:
     """:func:`_check_links` for events on disk: every link is matched with the files sorted by path."""
     _check_links((), agents, set())
     if events.has_duplicate():
@@ -312,7 +314,7 @@ def _check_log(events: OrderedEvents, agents: Sequence[AgentSpec], files: Sequen
 
 
 def _merge_links(
-    files: Sequence[StoredFile], links: Iterator[tuple[str, str, str]]
+    files: Iterable[StoredFile], links: Iterator[tuple[str, str, str]]
 ) -> Iterator[tuple[StoredFile, list[tuple[str, str]]]]:
     """Each file (sorted by path) with its event links (sorted by path too): a merge join, nothing held.
 

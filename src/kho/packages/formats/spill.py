@@ -142,6 +142,14 @@ class SpillMap(MutableMapping[str, V]):
         for key, value in self._rows("SELECT k, v FROM m ORDER BY rowid"):
             yield key.decode("utf-8", "surrogatepass"), load_value(value)
 
+    def sorted_items(self) -> Iterator[tuple[str, V]]:
+        """Every ``(key, value)`` in key order (code points: the UTF-8 keys on disk sort the same way)."""
+        if self._db is None:
+            yield from sorted(self._mem.items(), key=lambda item: item[0])
+            return
+        for key, value in self._rows("SELECT k, v FROM m ORDER BY k"):
+            yield key.decode("utf-8", "surrogatepass"), load_value(value)
+
     def values(self) -> Iterator[V]:  # type: ignore[override]
         """Every value in insertion order."""
         for _key, value in self.items():
