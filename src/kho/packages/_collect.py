@@ -265,7 +265,7 @@ def _document(
             }
         )
     if objects:
-        out.doc_paths[doc.doc_code] = (*out.doc_paths.get(doc.doc_code, ()), *(o["path"] for o in objects))
+        out.doc_paths[doc.doc_code] = tuple(o["path"] for o in objects)  # doc_code is unique: set once
     out.documents += 1
     row = model_row(doc)
     row["objects"] = objects
