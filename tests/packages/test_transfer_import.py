@@ -191,7 +191,7 @@ def test_failure_after_blobs_leaves_only_sweepable_orphans(kho, bag, monkeypatch
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(_write, "import_records", boom)
+    monkeypatch.setattr(_write, "ensure_blobs", boom)  # every object stored by then
     before = row_counts()
     result = _import(kho, bag)
     assert result.code == 70

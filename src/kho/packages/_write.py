@@ -1,7 +1,7 @@
 """Write a verified package into the receiving archive: blobs first, then every row in the caller's transaction.
 
-:class:`PendingStore` streams each file of the package into the object store on a few threads while the
-caller writes the rows that refer to no object (records, documents); it waits for every object (and makes
+:class:`PendingStore` streams each file of the package into the object store from a second process while
+the caller writes the rows that refer to no object (records, documents); it waits for every object (and makes
 them durable) before the first Blob row, and before the commit (style rule 7). The other functions must run inside one
 ``transaction.atomic()``, so a failure leaves no row, only objects that ``kho storage sweep`` removes.
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from kho.packages.formats.spill import SpillMap, SpillSet
 from kho.packages.layout import row_values
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.search.signals import schedule_index
-from kho.storage.cas import PutResult, SyncBatch, key_for
+from kho.storage.cas import PutResult, key_for
+from kho.storage.cas.bulkput import BulkPut
 from kho.storage.models import Blob
 from kho.storage.store import get_store
 
@@ -50,13 +50,6 @@ __all__ = [
 ]
 
 _BATCH = 1000
-#: Threads writing objects into the store during an import (hashing and writing release the GIL). Measured
-#: on 2 cores (SQLite, 10,000 and 20,000 files of 16 KiB, ``/usr/bin/time`` around the import): 1, 2, 4 and 8
-#: threads took the same time within the noise (11.3-13.9 s at 10,000), since the rows written meanwhile
-#: keep a core busy and the writes wait on the file system, but each thread adds to the peak memory as the
-#: package grows (at 20,000 files: 139 MB with 1, 142 with 2, 160 with 8). Two keep a write going while the
-#: other waits on the disk.
-STORE_THREADS = 2
 
 _Job = tuple[str, Path, "str | None"]  # package path, file, expected digest (content files only)
 
@@ -103,93 +96,59 @@ def _jobs(bag: Path, package_dir: Path, sidecar: Sidecar) -> Generator[_Job, Non
 
 
 class PendingStore:
-    """Every file of a verified package being streamed into the object store by a few threads.
+    """Every file of a verified package being streamed into the object store by a second process.
 
     Content files are checked against their SHA-256 (``put_stream(expected_digest=...)``), every other
-    package file is stored as it is; each file is read once, in 1 MiB blocks. The threads take the files
-    one at a time from a generator over the sidecar, and the size of each content object goes into a
-    :class:`SpillMap`, so memory holds neither the sidecar, nor a queue of every file, nor a result per
-    object. The objects are written without one fsync each (a
-    :class:`~kho.storage.cas.SyncBatch`): :meth:`result` waits for every write and then makes them all
-    durable at once. The caller may write rows meanwhile but must call :meth:`result` before any row
-    refers to a stored object and before it commits (style rule 7); leaving the ``with`` block waits for
-    the threads, so a failure leaves only finished objects for ``kho storage sweep``.
+    package file is stored as it is; each file is read once. The jobs go from a generator over the sidecar
+    (read a record at a time) to a :class:`~kho.storage.cas.bulkput.BulkPut` job list, and the size of each
+    content object into a :class:`SpillMap`, so memory holds neither the sidecar nor a result per object.
+    The objects are written without one fsync each and made durable together before :meth:`result`
+    returns. The caller may write rows meanwhile but must call :meth:`result` before any row refers to a
+    stored object and before it commits (style rule 7); leaving the ``with`` block stops the child, so a
+    failure leaves only finished objects for ``kho storage sweep``.
     """
 
     def __init__(self, bag: Path, package_dir: Path, sidecar: Sidecar) -> None:
-        self._jobs = _jobs(bag, package_dir, sidecar)
-        self._lock = threading.Lock()
-        self._batch = SyncBatch()
+        self._package_rels: dict[int, str] = {}  # the job number of every file that is not content
         self._content: SpillMap[int] = SpillMap()
-        self._package_files: dict[str, PutResult] = {}
-        self._bytes = 0
-        self._error: BaseException | None = None
         self._stored: Stored | None = None
-        self._threads = [
-            threading.Thread(target=self._work, name=f"kho-import-{n}", daemon=True) for n in range(STORE_THREADS)
-        ]
-        for thread in self._threads:
-            thread.start()
+        try:
+            self._put = BulkPut(get_store(), self._listing(_jobs(bag, package_dir, sidecar)))
+        except BaseException:
+            self._content.close()
+            raise
 
-    def _next(self) -> _Job | None:
-        with self._lock:
-            if self._error is not None:
-                return None
-            try:
-                return next(self._jobs, None)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
-                self._error = exc
-                return None
-
-    def _work(self) -> None:
-        store = get_store()
-        while (job := self._next()) is not None:
-            rel, path, expected = job
-            try:
-                with path.open("rb") as stream:
-                    put = store.put_stream(stream, expected_digest=expected, batch=self._batch)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
-                with self._lock:
-                    self._error = self._error or exc
-                return
-            with self._lock:
-                if expected is None:
-                    self._package_files[rel] = put
-                else:
-                    self._content[put.digest] = put.size
-                    self._bytes += put.size
+    def _listing(self, jobs: Iterable[_Job]) -> Iterator[tuple[str, str | None]]:
+        for number, (rel, path, expected) in enumerate(jobs):
+            if expected is None:
+                self._package_rels[number] = rel
+            yield str(path), expected
 
     def result(self) -> Stored:
-        """Wait for every object and make them durable; return what was stored.
+        """Wait for every object (durable by then); return what was stored.
 
         Raises:
             StoreError: A content file no longer hashes to its digest (changed since verification).
+            OSError: A file could not be read or stored.
         """
         if self._stored is None:
-            self._join()
-            if self._error is not None:
-                raise self._error
-            self._batch.sync()
-            self._stored = Stored(self._content, self._bytes, self._package_files)
+            package_files: dict[str, PutResult] = {}
+            total = 0
+            for number, put in enumerate(self._put.results()):
+                if (rel := self._package_rels.get(number)) is not None:
+                    package_files[rel] = put
+                else:
+                    self._content[put.digest] = put.size
+                    total += put.size
+            self._stored = Stored(self._content, total, package_files)
         return self._stored
-
-    def _join(self) -> None:
-        for thread in self._threads:
-            thread.join()
 
     def __enter__(self) -> PendingStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        with self._lock:
-            self._error = self._error or _Stopped()
-        self._join()
-        self._jobs.close()
+        self._put.close()
         self._content.close()
-
-
-class _Stopped(Exception):  # noqa: N818 - private control flow: the import ended, the threads stop
-    """The import left the ``with`` block: the store threads take no further file."""
 
 
 def ensure_blobs(results: Iterable[PutResult]) -> dict[str, int]:

@@ -1,0 +1,95 @@
+"""Storing many files from a child process (``BulkPut``): results in job order, every failure named."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from kho.storage.cas import FileStore, StoreError, bulkput
+
+
+def _files(folder: Path, contents: list[bytes]) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for n, data in enumerate(contents):
+        path = folder / f"tệp {n}.bin"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def _digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture(params=["child", "thread"])
+def host(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run each test with a child process and with the thread used where no interpreter can be started."""
+    if request.param == "thread":
+        monkeypatch.setattr(bulkput.sys, "executable", "/usr/sbin/uwsgi")
+    return str(request.param)
+
+
+def test_every_file_is_stored_and_reported_in_job_order(tmp_path: Path, host: str) -> None:
+    contents = [b"a", b"b" * 300_000, b"a", b""]
+    paths = _files(tmp_path / "in", contents)
+    store = FileStore(tmp_path / "store")
+    store.put_stream(io.BytesIO(b"b" * 300_000))  # already present before
+    jobs = [(str(p), _digest(c) if n % 2 == 0 else None) for n, (p, c) in enumerate(zip(paths, contents, strict=True))]
+    with bulkput.BulkPut(store, jobs) as put:
+        results = list(put.results())
+        temporary = put._dir
+    assert [(r.digest, r.size) for r in results] == [(_digest(c), len(c)) for c in contents]
+    assert [r.created for r in results] == [True, False, False, True]
+    assert all(store.path_for(r.digest).read_bytes() == c for r, c in zip(results, contents, strict=True))
+    assert all(r.key == store.path_for(r.digest).relative_to(store.root).as_posix() for r in results)
+    assert (put._proc is None) == (host == "thread")
+    assert not temporary.exists()  # job list and results removed
+
+
+def test_a_file_that_does_not_hash_to_its_digest_is_named_and_not_stored(tmp_path: Path, host: str) -> None:
+    good, changed = _files(tmp_path / "in", [b"good", b"changed"])
+    store = FileStore(tmp_path / "store")
+    with bulkput.BulkPut(store, [(str(good), _digest(b"good")), (str(changed), _digest(b"original"))]) as put:
+        with pytest.raises(StoreError, match="expected") as raised:
+            put.wait()
+        with pytest.raises(StoreError):
+            list(put.results())  # no results after a failure
+    assert str(changed) in str(raised.value)
+    assert store.exists(_digest(b"good")) and not store.exists(_digest(b"changed"))
+
+
+def test_a_missing_file_is_an_os_error_naming_it(tmp_path: Path, host: str) -> None:
+    missing = tmp_path / "không có.bin"
+    with bulkput.BulkPut(FileStore(tmp_path / "store"), [(str(missing), None)]) as put:
+        with pytest.raises(OSError, match="không có.bin") as raised:
+            put.wait()
+    assert raised.value.errno == errno.ENOENT and not isinstance(raised.value, StoreError)
+
+
+def test_a_path_the_job_list_cannot_hold_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    before = set(Path(bulkput.tempfile.gettempdir()).glob("kho-put-*"))
+    with pytest.raises(StoreError, match="tab or a line break"):
+        bulkput.BulkPut(FileStore(tmp_path / "store"), [(str(tmp_path / "a\tb"), None)])
+    assert set(Path(bulkput.tempfile.gettempdir()).glob("kho-put-*")) == before
+    assert not (tmp_path / "store").exists()
+
+
+def test_leaving_early_stops_the_child_and_removes_its_files(tmp_path: Path) -> None:
+    paths = _files(tmp_path / "in", [b"%d" % n for n in range(200)])
+    with bulkput.BulkPut(FileStore(tmp_path / "store"), [(str(p), None) for p in paths]) as put:
+        pass  # e.g. the rows failed: no wait()
+    assert put._proc is not None and put._proc.returncode is not None
+    assert not put._dir.exists()
+
+
+def test_a_child_that_ends_without_a_verdict_is_an_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulkput, "_CHILD", "import sys; sys.exit(3)")
+    (path,) = _files(tmp_path / "in", [b"x"])
+    with bulkput.BulkPut(FileStore(tmp_path / "store"), [(str(path), None)]) as put:
+        with pytest.raises(OSError, match="status 3"):
+            put.wait()
