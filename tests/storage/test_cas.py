@@ -24,7 +24,8 @@ def test_key_layout_is_stable_and_fans_out(data):
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     key = key_for(digest)
     hexd = digest.split(":")[1]
-    assert key == f"sha256/{hexd[:2]}/{hexd[2:4]}/{hexd}"
+    assert key == f"sha256/{hexd[:2]}/{hexd}"
+    assert key_for(digest, levels=2) == f"sha256/{hexd[:2]}/{hexd[2:4]}/{hexd}"  # stores made before 2026-11
     assert key_for(digest.upper().replace("SHA256", "sha256")) == key
 
 

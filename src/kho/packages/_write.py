@@ -32,7 +32,7 @@ from kho.packages.formats.spill import SpillMap, SpillSet
 from kho.packages.layout import row_values
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.search.signals import schedule_index
-from kho.storage.cas import PutResult, key_for
+from kho.storage.cas import PutResult
 from kho.storage.cas.bulkput import BulkPut
 from kho.storage.models import Blob
 from kho.storage.store import get_store
@@ -60,7 +60,7 @@ class Stored:
 
     Attributes:
         content: The size of each content object by digest (a file sent twice is stored once); its storage
-            key is ``key_for(digest)``. A :class:`SpillMap`: past a few thousand objects it lives on disk.
+            key is ``get_store().key_for(digest)``. A :class:`SpillMap`: past a few thousand objects it lives on disk.
         bytes: The size of every content file, summed per file of the package.
         package_files: Every other package file (METS, EAD, PREMIS, schemas, tag files) by path: a few
             per package, and all of them go into the transfer row's report anyway.
@@ -164,7 +164,8 @@ def ensure_blobs(results: Iterable[PutResult]) -> dict[str, int]:
 def _blob_rows(digests: Sequence[str], sizes: Mapping[str, int]) -> dict[str, int]:
     """The keys of the Blob rows of ``digests`` (at most a batch), creating the missing ones."""
     keys = dict(Blob.objects.filter(digest__in=digests).values_list("digest", "pk"))
-    new = [Blob(digest=d, size=sizes[d], storage_key=key_for(d)) for d in digests if d not in keys]
+    store = get_store()
+    new = [Blob(digest=d, size=sizes[d], storage_key=store.key_for(d)) for d in digests if d not in keys]
     keys.update((blob.digest, blob.pk) for blob in insert_new(new))
     return keys
 

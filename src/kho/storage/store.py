@@ -37,7 +37,6 @@ from kho.storage.cas import (
     FileStore,
     MasterKey,
     PutResult,
-    key_for,
     new_data_key,
     unwrap_key,
     wrap_key,
@@ -129,7 +128,7 @@ def _put_sealed(stream: BinaryIO, master: MasterKey, expected: str | None = None
 
 def _replace_plaintext(blob: Blob, fields: dict[str, Any]) -> None:
     """Point a plaintext row at its new ciphertext; the plaintext file goes once this commits."""
-    old_key = blob.storage_key or key_for(blob.digest)
+    old_key = blob.storage_key or get_store().key_for(blob.digest)
     Blob.objects.filter(pk=blob.pk).update(**fields)
     for name, value in fields.items():
         setattr(blob, name, value)
@@ -159,7 +158,7 @@ def _row(blob: Blob | str) -> Blob:
     if isinstance(blob, Blob):
         return blob
     found = Blob.objects.filter(digest=blob).first()
-    return found if found is not None else Blob(digest=blob, size=0, storage_key=key_for(blob))
+    return found if found is not None else Blob(digest=blob, size=0, storage_key=get_store().key_for(blob))
 
 
 class _Guarded(io.RawIOBase):

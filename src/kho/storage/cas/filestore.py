@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, cast
 from kho.storage.cas.crypto import EncryptResult, encrypt_stream
 from kho.storage.cas.digest import ALGORITHM, CHUNK_SIZE, parse_digest
 from kho.storage.cas.errors import ObjectMissingError, StoreError
-from kho.storage.cas.layout import ENCRYPTED_DIR, encrypted_key_for, key_for
+from kho.storage.cas.layout import ENCRYPTED_DIR, LEGACY_LEVELS, LEVELS, encrypted_key_for, key_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +130,34 @@ class SyncBatch:
 
 
 class FileStore:
-    """Objects under ``root/sha256/ab/cd/<hex>``; temporary files under ``root/tmp``."""
+    """Objects under ``root/sha256/ab/<hex>``; temporary files under ``root/tmp``.
+
+    The ``layout`` file holds the store's fan-out levels (see ``layout.py``): one for a store made by this
+    version, two for a store made before that file existed (it has an object folder but no ``layout``).
+    """
 
     def __init__(self, root: Path, *, durable: bool = True) -> None:
         self.root = Path(root)
         self.tmp_dir = self.root / "tmp"
         self.durable = durable
+        self.levels = _levels(self.root)
         self._tmpfile = _TMPFILE_FLAGS is not None and Path("/proc/self/fd").is_dir()
 
     def ensure(self) -> None:
-        """Create the store's directories (idempotent)."""
+        """Create the store's directories and its ``layout`` file (idempotent)."""
         (self.root / ALGORITHM).mkdir(parents=True, exist_ok=True)
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        layout = self.root / _LAYOUT_FILE
+        if not layout.is_file():
+            layout.write_text(f"fanout {self.levels}\n", encoding="ascii")
+
+    def key_for(self, digest: str) -> str:
+        """The relative storage key an object with ``digest`` has (or would have) in this store."""
+        return key_for(digest, self.levels)
 
     def path_for(self, digest: str) -> Path:
         """The path an object with ``digest`` has (or would have) in this store."""
-        return self.root / key_for(digest)
+        return self.root / key_for(digest, self.levels)
 
     def exists(self, digest: str) -> bool:
         """True when the object is present."""
@@ -177,7 +189,7 @@ class FileStore:
                 if self.durable and batch is None:
                     os.fsync(fd)
                 device = os.fstat(fd).st_dev if self.durable and batch is not None else None
-                key = key_for(digest)
+                key = key_for(digest, self.levels)
                 final = f"{self.root}/{key}"
                 created = self._move(tmp_name, final) if tmp_name is not None else _link(fd, final)
             self._published(final, created=created, batch=batch, device=device)
@@ -255,7 +267,8 @@ class FileStore:
     def path_for_key(self, key: str) -> Path:
         """The path of a stored object from its relative storage key (``sha256/…`` or ``enc/…``)."""
         parts = key.split("/")
-        if len(parts) != 4 or parts[0] not in {ALGORITHM, ENCRYPTED_DIR} or any(p in {"", ".", ".."} for p in parts):
+        shape = len(parts) == self.levels + 2 and parts[0] in {ALGORITHM, ENCRYPTED_DIR}
+        if not shape or any(p in {"", ".", ".."} for p in parts):
             raise StoreError(f"not a storage key: {key!r}")
         return self.root.joinpath(*parts)
 
@@ -280,7 +293,7 @@ class FileStore:
                 os.fchmod(out.fileno(), _OBJECT_MODE)
                 if self.durable:
                     os.fsync(out.fileno())
-            key = encrypted_key_for(result.cipher_digest)
+            key = encrypted_key_for(result.cipher_digest, self.levels)
             created = self._move(tmp_name, f"{self.root}/{key}")
             self._published(f"{self.root}/{key}", created=created, batch=None)
         except BaseException:
@@ -310,15 +323,10 @@ class FileStore:
         """Yield ``(digest, path)`` for every object file in the store."""
         yield from self._iter_tree(self.root / ALGORITHM)
 
-    @staticmethod
-    def _iter_tree(base: Path) -> Iterator[tuple[str, Path]]:
-        if not base.is_dir():
-            return
-        for first in sorted(base.iterdir()):
-            for second in sorted(first.iterdir()) if first.is_dir() else ():
-                for obj in sorted(second.iterdir()) if second.is_dir() else ():
-                    if obj.is_file():
-                        yield f"{ALGORITHM}:{obj.name}", obj
+    def _iter_tree(self, base: Path) -> Iterator[tuple[str, Path]]:
+        if base.is_dir():
+            for obj in _walk(base, self.levels):
+                yield f"{ALGORITHM}:{obj.name}", obj
 
     def stale_temporaries(self, older_than_seconds: float) -> list[Path]:
         """Temporary files left by interrupted writes, older than the grace period."""
@@ -326,6 +334,31 @@ class FileStore:
             return []
         cutoff = time.time() - older_than_seconds
         return [p for p in self.tmp_dir.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+
+
+_LAYOUT_FILE = "layout"
+
+
+def _walk(folder: Path, depth: int) -> Iterator[Path]:
+    """Every file ``depth`` folders below ``folder``, in name order."""
+    for entry in sorted(folder.iterdir()):
+        if depth and entry.is_dir():
+            yield from _walk(entry, depth - 1)
+        elif not depth and entry.is_file():
+            yield entry
+
+
+def _levels(root: Path) -> int:
+    """The fan-out levels of the store at ``root``: its ``layout`` file, else its age (see :class:`FileStore`)."""
+    try:
+        text = (root / _LAYOUT_FILE).read_text(encoding="ascii")
+    except FileNotFoundError:
+        old = (root / ALGORITHM).is_dir() or (root / ENCRYPTED_DIR).is_dir()
+        return LEGACY_LEVELS if old else LEVELS
+    name, _space, value = text.strip().partition(" ")
+    if name != "fanout" or value not in {"1", "2"}:
+        raise StoreError(f"{root / _LAYOUT_FILE} does not name a layout (fanout 1 or 2): {text.strip()[:40]!r}")
+    return int(value)
 
 
 _OBJECT_MODE = 0o440  # objects are never changed in place: read-only for owner and group
