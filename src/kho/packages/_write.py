@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from array import array
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +26,12 @@ from kho.core.bulk import insert_new
 from kho.handover.models import Custody
 from kho.packages._checks import documents_of, objects_of, sidecar_records
 from kho.packages._sidecar import Sidecar
-from kho.packages._tags import list_tag_files
-from kho.packages.formats import safe_join
-from kho.packages.formats.spill import SpillMap, SpillSet
+from kho.packages.formats.safepath import split_relative
+from kho.packages.formats.spill import SpillMap
 from kho.packages.layout import row_values
 from kho.records.models import DigitalObject, Document, Fonds, Record
 from kho.search.signals import schedule_index
-from kho.storage.cas import PutResult
+from kho.storage.cas import PutResult, StoreError, parse_digest
 from kho.storage.cas.bulkput import BulkPut
 from kho.storage.models import Blob
 from kho.storage.store import get_store
@@ -50,8 +49,6 @@ __all__ = [
 ]
 
 _BATCH = 1000
-
-_Job = tuple[str, Path, "str | None"]  # package path, file, expected digest (content files only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,77 +68,80 @@ class Stored:
     package_files: dict[str, PutResult]
 
 
-def _payload_files(package_dir: Path) -> Iterator[str]:
-    """Every regular file of the package folder (relative to it)."""
-    for dirpath, _dirs, names in os.walk(package_dir):
+def _bag_files(bag: Path) -> Iterator[str]:
+    """Every file of the bag (symlinks and special files too: staging refuses them, and so does the check)."""
+    for dirpath, _dirs, names in os.walk(bag):
         for name in names:
-            yield Path(dirpath, name).relative_to(package_dir).as_posix()
-
-
-def _jobs(bag: Path, package_dir: Path, sidecar: Sidecar) -> Generator[_Job, None, None]:
-    """Every file to store, content files first (read from the sidecar a record at a time)."""
-    dirs: set[str] = set()
-    with SpillSet() as content:  # every content path: on disk past a few thousand (flat memory)
-        for record in sidecar_records(sidecar):
-            for doc in documents_of(record):
-                for obj in objects_of(doc):
-                    content.add(obj["path"])
-                    yield obj["path"], safe_join(package_dir, obj["path"], dirs), obj["sha256"]
-        prefix = f"data/{package_dir.name}/"
-        for rel in _payload_files(package_dir):
-            if rel not in content:
-                yield prefix + rel, safe_join(package_dir, rel, dirs), None
-    for rel in list_tag_files(bag):
-        yield rel, safe_join(bag, rel, dirs), None
+            yield os.path.join(dirpath, name)  # noqa: PTH118 - str paths keep this loop cheap
 
 
 class PendingStore:
-    """Every file of a verified package being streamed into the object store by a second process.
+    """Every file of a package staged into the object store by a second process while the package is checked.
 
-    Content files are checked against their SHA-256 (``put_stream(expected_digest=...)``), every other
-    package file is stored as it is; each file is read once. The jobs go from a generator over the sidecar
-    (read a record at a time) to a :class:`~kho.storage.cas.bulkput.BulkPut` job list, and the size of each
-    content object into a :class:`SpillMap`, so memory holds neither the sidecar nor a result per object.
-    The objects are written without one fsync each and made durable together before :meth:`result`
-    returns. The caller may write rows meanwhile but must call :meth:`result` before any row refers to a
-    stored object and before it commits (style rule 7); leaving the ``with`` block stops the child, so a
+    Created before the checks: a :class:`~kho.storage.cas.bulkput.BulkPut` copies and hashes each file of
+    the bag into a staging folder (no address yet), each read once. If the package is accepted the caller
+    calls :meth:`publish` and may write rows meanwhile, but must call :meth:`result` before any row refers
+    to a stored object and before it commits (style rule 7): it waits until every object has its address
+    and is durable, then sorts them by the sidecar (read a record at a time) into content objects (each
+    checked against its SHA-256) and other package files. Leaving the ``with`` block unpublished (a
+    rejected package, an error) removes every staged file: nothing is stored; after :meth:`publish`, a
     failure leaves only finished objects for ``kho storage sweep``.
     """
 
-    def __init__(self, bag: Path, package_dir: Path, sidecar: Sidecar) -> None:
-        self._package_rels: dict[int, str] = {}  # the job number of every file that is not content
+    def __init__(self, bag: Path) -> None:
+        self._bag = bag
+        self._accepted: tuple[Path, Sidecar] | None = None
         self._content: SpillMap[int] = SpillMap()
         self._stored: Stored | None = None
         try:
-            self._put = BulkPut(get_store(), self._listing(_jobs(bag, package_dir, sidecar)))
+            self._put = BulkPut(get_store(), ((path, None) for path in _bag_files(bag)))
         except BaseException:
             self._content.close()
             raise
 
-    def _listing(self, jobs: Iterable[_Job]) -> Iterator[tuple[str, str | None]]:
-        for number, (rel, path, expected) in enumerate(jobs):
-            if expected is None:
-                self._package_rels[number] = rel
-            yield str(path), expected
+    def publish(self, package_dir: Path, sidecar: Sidecar) -> None:
+        """The package passed its checks: let its staged files take their addresses."""
+        self._accepted = (package_dir, sidecar)
+        self._put.publish()
 
     def result(self) -> Stored:
         """Wait for every object (durable by then); return what was stored.
 
         Raises:
-            StoreError: A content file no longer hashes to its digest (changed since verification).
+            StoreError: A content file does not hash to its digest, or was not in the bag when it was staged
+                (changed since it was checked).
             OSError: A file could not be read or stored.
         """
         if self._stored is None:
-            package_files: dict[str, PutResult] = {}
-            total = 0
-            for number, put in enumerate(self._put.results()):
-                if (rel := self._package_rels.get(number)) is not None:
-                    package_files[rel] = put
-                else:
-                    self._content[put.digest] = put.size
-                    total += put.size
-            self._stored = Stored(self._content, total, package_files)
+            assert self._accepted is not None  # noqa: S101 - publish() comes first
+            package_dir, sidecar = self._accepted
+            with SpillMap[str]() as expected:  # bag-relative path -> SHA-256 of every content file
+                prefix = f"data/{package_dir.name}/"
+                for record in sidecar_records(sidecar):
+                    for doc in documents_of(record):
+                        for obj in objects_of(doc):
+                            expected[prefix + "/".join(split_relative(obj["path"]))] = obj["sha256"]
+                self._stored = self._sort(expected)
         return self._stored
+
+    def _sort(self, expected: Mapping[str, str]) -> Stored:
+        package_files: dict[str, PutResult] = {}
+        total = found = 0
+        start = len(str(self._bag)) + 1
+        for source, put in self._put.results():
+            rel = source[start:]
+            digest = expected.get(rel)
+            if digest is None:
+                package_files[rel] = put
+                continue
+            if parse_digest(digest) != parse_digest(put.digest):
+                raise StoreError(f"{rel}: content hashes to {put.digest}, expected {digest}")
+            self._content[put.digest] = put.size
+            total += put.size
+            found += 1
+        if found != len(expected):
+            raise StoreError(f"{len(expected) - found} content files of the sidecar were not in the bag when staged")
+        return Stored(self._content, total, package_files)
 
     def __enter__(self) -> PendingStore:
         return self

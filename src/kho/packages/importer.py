@@ -124,11 +124,8 @@ class ImportPackageAction:
             PackageRejectedError: The package has errors (exit 1).
             PackageConflictError: Its only errors are conflicts with this archive (exit 4).
         """
-        if self.path.is_symlink() or not self.path.is_dir():
-            raise PackageNotFoundError(path=str(self.path))
-        if self.schema_dir is None or not self.schema_dir.is_dir():
-            raise SchemaDirMissingError(reason=str(self.schema_dir or "-"))
-        inspection = verify_transfer(self.path, self.schema_dir)
+        schema_dir = self._inputs()
+        inspection = verify_transfer(self.path, schema_dir)
         report = inspection.report
         if inspection.sidecar is not None and report.is_valid:
             check_conflicts(report, inspection.sidecar, report.package_id)
@@ -141,38 +138,52 @@ class ImportPackageAction:
             raise PackageRejectedError(report.findings, package=package)
         return inspection
 
-    def execute(self) -> ImportResult:
-        """Import the package (or recognise it as already imported) and return what happened."""
-        if self.path.is_dir() and (previous := self.already_imported()) is not None:
-            return _previous_result(previous)
-        inspection = self.check()
-        try:
-            return self._import(inspection)
-        finally:
-            if inspection.sidecar is not None:
-                inspection.sidecar.close()
+    def _inputs(self) -> Path:
+        """The schema folder, once the package path and it are known to be folders (see :meth:`check`)."""
+        if self.path.is_symlink() or not self.path.is_dir():
+            raise PackageNotFoundError(path=str(self.path))
+        if self.schema_dir is None or not self.schema_dir.is_dir():
+            raise SchemaDirMissingError(reason=str(self.schema_dir or "-"))
+        return self.schema_dir
 
-    def _import(self, inspection: Inspection) -> ImportResult:
-        """Store the files and write every row of a package that passed :meth:`check`."""
+    def execute(self) -> ImportResult:
+        """Import the package (or recognise it as already imported) and return what happened.
+
+        The files are staged into the store (no address yet) while the package is checked, on a second
+        core; a rejected package's staged files are removed, so nothing is stored (see PendingStore).
+        """
+        self._inputs()
+        if (previous := self.already_imported()) is not None:
+            return _previous_result(previous)
+        with writes.PendingStore(self.path) as pending:
+            inspection = self.check()
+            try:
+                return self._import(inspection, pending)
+            finally:
+                if inspection.sidecar is not None:
+                    inspection.sidecar.close()
+
+    def _import(self, inspection: Inspection, pending: writes.PendingStore) -> ImportResult:
+        """Publish the staged files and write every row of a package that passed :meth:`check`."""
         assert inspection.package_dir is not None and inspection.sidecar is not None  # noqa: S101 - check()
         if inspection.classified:
-            require_key()  # refused before any object is stored: classified files are never kept in plain
+            require_key()  # refused before any object is published: classified files are never kept in plain
         written: list[Path] = []
-        # The files stream into the store while the rows are written; every object is stored before a
+        # The objects take their addresses while the rows are written; every object is stored before a
         # row refers to it and before the commit (see PendingStore).
-        with writes.PendingStore(self.path, inspection.package_dir, inspection.sidecar) as pending:
-            try:
-                with transaction.atomic():
-                    result = self._write(inspection, pending, written)
-            except IntegrityError as exc:
-                _remove(written)
-                raise ConflictError(
-                    _("Gói %(package)s xung đột với dữ liệu vừa được ghi bởi thao tác khác; không nhập gì vào kho."),
-                    package=inspection.report.package_id,
-                ) from exc
-            except BaseException:
-                _remove(written)
-                raise
+        pending.publish(inspection.package_dir, inspection.sidecar)
+        try:
+            with transaction.atomic():
+                result = self._write(inspection, pending, written)
+        except IntegrityError as exc:
+            _remove(written)
+            raise ConflictError(
+                _("Gói %(package)s xung đột với dữ liệu vừa được ghi bởi thao tác khác; không nhập gì vào kho."),
+                package=inspection.report.package_id,
+            ) from exc
+        except BaseException:
+            _remove(written)
+            raise
         return result
 
     def _write(self, inspection: Inspection, pending: writes.PendingStore, written: list[Path]) -> ImportResult:

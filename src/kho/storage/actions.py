@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -193,7 +194,9 @@ class SweepStorageAction:
             self._remove(report, digest, lambda p=path: p.unlink(missing_ok=True))  # type: ignore[misc]
         for tmp in store.stale_temporaries(self.grace_seconds):
             report.temporaries += 1
-            if not self.dry_run:
+            if not self.dry_run and tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)  # a staging folder of an interrupted import
+            elif not self.dry_run:
                 tmp.unlink(missing_ok=True)
         return report
 

@@ -22,6 +22,7 @@ import ctypes.util
 import errno
 import hashlib
 import os
+import stat
 import sys
 import threading
 import time
@@ -200,6 +201,35 @@ class FileStore:
             raise
         return PutResult(digest=digest, size=size, key=key, created=created)
 
+    def stage(self, source: str, staged: str) -> tuple[str, int]:
+        """Copy the regular file ``source`` to ``staged`` (a new file under ``tmp/``, no address yet) while hashing it.
+
+        Returns ``(digest, size)``. :meth:`publish` gives the staged file its address; until then removing
+        it (or its folder) leaves nothing behind. ``source`` is never followed if it is a symlink, nor read
+        if it is not a regular file (a FIFO would block).
+        """
+        fd_in = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with _closing(fd_in):
+            if not stat.S_ISREG(os.fstat(fd_in).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", source)
+            fd = os.open(staged, _TEMP_FLAGS, 0o600)
+            with _closing(fd), os.fdopen(fd_in, "rb", buffering=0, closefd=False) as stream:
+                digest, size = _copy_hashing(stream, fd)
+                os.fchmod(fd, _OBJECT_MODE)
+        return digest, size
+
+    def publish(self, staged: str, digest: str, size: int, *, batch: SyncBatch) -> PutResult:
+        """Give a staged file its address (a rename); dropped when the object is there already."""
+        key = key_for(digest, self.levels)
+        final = f"{self.root}/{key}"
+        created = self._move(staged, final)
+        self._published(final, created=created, batch=batch, device=self._device())
+        return PutResult(digest=digest, size=size, key=key, created=created)
+
+    def _device(self) -> int | None:
+        """The ``st_dev`` of the store's temporary folder (its objects' file system), for a :class:`SyncBatch`."""
+        return self.tmp_dir.stat().st_dev if self.durable else None
+
     def put_file(self, path: Path) -> PutResult:
         """Store a file from disk."""
         with path.open("rb", buffering=0) as stream:
@@ -329,11 +359,15 @@ class FileStore:
                 yield f"{ALGORITHM}:{obj.name}", obj
 
     def stale_temporaries(self, older_than_seconds: float) -> list[Path]:
-        """Temporary files left by interrupted writes, older than the grace period."""
+        """Temporary files and staging folders (``stage-*``) left by interrupted writes, older than the grace period."""
         if not self.tmp_dir.is_dir():
             return []
         cutoff = time.time() - older_than_seconds
-        return [p for p in self.tmp_dir.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+        return [
+            p
+            for p in self.tmp_dir.iterdir()
+            if (p.is_file() or (p.is_dir() and p.name.startswith("stage-"))) and p.stat().st_mtime < cutoff
+        ]
 
 
 _LAYOUT_FILE = "layout"
