@@ -136,3 +136,19 @@ def test_a_child_that_ends_without_a_verdict_is_an_os_error(tmp_path: Path, monk
         pytest.raises(OSError, match="status 3"),
     ):
         put.wait()
+
+
+@pytest.mark.django_db
+def test_sweep_removes_a_staging_folder_an_interrupted_import_left() -> None:
+    from kho.storage.actions import SweepStorageAction
+    from kho.storage.store import get_store
+
+    store = get_store()
+    store.ensure()
+    stale, fresh = store.tmp_dir / f"{bulkput.STAGE_PREFIX}old", store.tmp_dir / f"{bulkput.STAGE_PREFIX}new"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "0").write_bytes(b"staged")
+    os.utime(stale, (1, 1))
+    report = SweepStorageAction().execute()  # the default grace: only the old folder goes
+    assert report.temporaries == 1 and not stale.exists() and (fresh / "0").is_file()
