@@ -14,7 +14,8 @@ into a throw-away archive A; then, each in its own child process (wall time and 
 Ratios are bagit-python time / Kho time (>= 1.00: Kho at least as fast). Kho's bag holds the same content
 files plus its metadata (METS, PREMIS, EAD, sidecar, XSDs, handover files), so it has a little more to hash.
 bagit-python runs with its defaults (one process); Kho's export copies the content files in a second process
-while it writes the XML, so it may use two cores. Every size also goes into a peak-memory table (default
+while it writes the XML, and its import stages every file into the store in a second process while it
+checks the package, so both may use two cores. Every size also goes into a peak-memory table (default
 sizes 2,000, ``--files`` and 20,000) with the growth from the smallest size and the slope in MB per 1,000
 files: "flat" means the slope stays small against the ~100 MB a Django process starts with.
 Run: ``.venv/bin/python -m bench.packages [--files 10000] [--size 16384] [--memory-sizes 2000,10000,20000]``.
