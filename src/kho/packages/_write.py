@@ -1,9 +1,10 @@
 """Write a verified package into the receiving archive: blobs first, then every row in the caller's transaction.
 
-:class:`PendingStore` streams each file of the package into the object store from a second process while
-the caller writes the rows that refer to no object (records, documents); it waits for every object (and makes
-them durable) before the first Blob row, and before the commit (style rule 7). The other functions must run inside one
-``transaction.atomic()``, so a failure leaves no row, only objects that ``kho storage sweep`` removes.
+:class:`PendingStore` stages each file of the package into the object store from a second process while
+the package is checked, and publishes them while the caller writes the rows that refer to no object (records,
+documents); it waits for every object (and makes them durable) before the first Blob row, and before the
+commit (style rule 7). The other functions must run inside one ``transaction.atomic()``, so a failure leaves
+no row, only objects that ``kho storage sweep`` removes.
 
 Objects are copied, never hard-linked to the received files: a link would share the inode with a folder
 the sender (or whoever can write there) may still change after verification, silently altering the
@@ -57,7 +58,8 @@ class Stored:
 
     Attributes:
         content: The size of each content object by digest (a file sent twice is stored once); its storage
-            key is ``get_store().key_for(digest)``. A :class:`SpillMap`: past a few thousand objects it lives on disk.
+            key is ``get_store().key_for(digest)``. A :class:`SpillMap`: past a few thousand objects it lives
+            on disk.
         bytes: The size of every content file, summed per file of the package.
         package_files: Every other package file (METS, EAD, PREMIS, schemas, tag files) by path: a few
             per package, and all of them go into the transfer row's report anyway.
