@@ -34,12 +34,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kho.storage.cas.errors import StoreError
-from kho.storage.cas.filestore import FileStore, PutResult, SyncBatch
+from kho.storage.cas.filestore import STAGE_PREFIX, FileStore, PutResult, SyncBatch
 
-__all__ = ["BulkPut", "STAGE_PREFIX"]
+__all__ = ["STAGE_PREFIX", "BulkPut"]
 
-#: Name prefix of a staging folder under the store's ``tmp/`` (``sweep`` removes stale ones).
-STAGE_PREFIX = "stage-"
 _SRC_ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding the ``kho`` package
 _CHILD = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -132,7 +130,7 @@ class BulkPut:
         self._published = self._waited = False
         self._stage_dir: Path | None = None
         try:
-            self.count = self._write_jobs(jobs)
+            self._write_jobs(jobs)
             store.ensure()
             self._stage_dir = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=store.tmp_dir))
             self._start(store, self._stage_dir)
@@ -142,16 +140,13 @@ class BulkPut:
             self.close()
             raise
 
-    def _write_jobs(self, jobs: Iterable[tuple[str, str | None]]) -> int:
-        count = 0
+    def _write_jobs(self, jobs: Iterable[tuple[str, str | None]]) -> None:
         with self._jobs.open("w", encoding="utf-8") as out:
             for source, expected in jobs:
                 line = f"{source}\t{expected or ''}\n"
                 if line.count("\t") != 1 or line.count("\n") != 1:
                     raise StoreError(f"a path holds a tab or a line break, which a job list cannot hold: {source!r}")
                 out.write(line)
-                count += 1
-        return count
 
     def _start(self, store: FileStore, stage_dir: Path) -> None:
         args = [str(store.root), str(stage_dir), str(self._jobs), str(self._results), "1" if store.durable else "0"]

@@ -142,6 +142,7 @@ class FileStore:
         self.tmp_dir = self.root / "tmp"
         self.durable = durable
         self.levels = _levels(self.root)
+        self._tmp_device: int | None = None  # st_dev of tmp/, looked up once (see _device)
         self._tmpfile = _TMPFILE_FLAGS is not None and Path("/proc/self/fd").is_dir()
 
     def ensure(self) -> None:
@@ -228,7 +229,9 @@ class FileStore:
 
     def _device(self) -> int | None:
         """The ``st_dev`` of the store's temporary folder (its objects' file system), for a :class:`SyncBatch`."""
-        return self.tmp_dir.stat().st_dev if self.durable else None
+        if self.durable and self._tmp_device is None:
+            self._tmp_device = self.tmp_dir.stat().st_dev
+        return self._tmp_device if self.durable else None
 
     def put_file(self, path: Path) -> PutResult:
         """Store a file from disk."""
@@ -366,11 +369,13 @@ class FileStore:
         return [
             p
             for p in self.tmp_dir.iterdir()
-            if (p.is_file() or (p.is_dir() and p.name.startswith("stage-"))) and p.stat().st_mtime < cutoff
+            if (p.is_file() or (p.is_dir() and p.name.startswith(STAGE_PREFIX))) and p.stat().st_mtime < cutoff
         ]
 
 
 _LAYOUT_FILE = "layout"
+#: Name prefix of a staging folder under ``tmp/`` (see ``bulkput.py``); ``stale_temporaries`` lists old ones.
+STAGE_PREFIX = "stage-"
 
 
 def _walk(folder: Path, depth: int) -> Iterator[Path]:
